@@ -1,0 +1,144 @@
+//! Alcove's storage: one set of traits, two backends (`store-sqlite`, `store-postgres`),
+//! and one conformance suite ([`conformance`]) that both must pass.
+//!
+//! Clinical content reaches the store already sealed ([`Sealed`]): the store never sees plaintext.
+//! Times are passed in by the caller (from its `Clock`) as UTC; the store never reads the clock.
+
+pub mod conformance;
+mod model;
+
+pub use model::*;
+
+use alcove_domain::{ClientId, Email, ThreadId, UserId};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database holds something this version cannot read (a corrupt or tampered row).
+    #[error("the database holds an unreadable value in {table}.{column}: {why}")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        why: String,
+    },
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[async_trait]
+pub trait Meta: Send + Sync {
+    /// Small practice-wide values (e.g. the master-key check value).
+    async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+    async fn meta_put(&self, key: &str, value: &[u8]) -> Result<()>;
+    /// `true` when the database answers (for `/readyz`).
+    async fn ping(&self) -> Result<()>;
+}
+
+#[async_trait]
+pub trait Users: Send + Sync {
+    async fn create_user(&self, u: &NewUser) -> Result<()>;
+    async fn user_by_id(&self, id: UserId) -> Result<User>;
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
+    async fn user_by_slug(&self, slug: &str) -> Result<Option<User>>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+    async fn set_password(&self, id: UserId, password_hash: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Stores (or clears) the sealed TOTP secret; resets the last-used step.
+    async fn set_totp(&self, id: UserId, sealed_secret: Option<&[u8]>) -> Result<()>;
+    /// Records that `step` was used; returns `false` (and changes nothing) when a step
+    /// at or after it was already used, so a code is accepted at most once.
+    async fn use_totp_step(&self, id: UserId, step: i64) -> Result<bool>;
+    /// Replaces all recovery codes of a user with these hashes.
+    async fn replace_recovery_codes(&self, id: UserId, hashes: &[Vec<u8>]) -> Result<()>;
+    /// Marks a matching, unused recovery code as used; `false` when none matched.
+    async fn use_recovery_code(&self, id: UserId, hash: &[u8], at: DateTime<Utc>) -> Result<bool>;
+    async fn unused_recovery_codes(&self, id: UserId) -> Result<u32>;
+}
+
+#[async_trait]
+pub trait Sessions: Send + Sync {
+    async fn create_session(&self, s: &NewSession) -> Result<()>;
+    /// Looks a session up by the hash of its token.
+    async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>>;
+    async fn touch_session(&self, token_hash: &[u8], at: DateTime<Utc>) -> Result<()>;
+    async fn set_session_mfa(&self, token_hash: &[u8], passed: bool) -> Result<()>;
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
+    /// Sign-out everywhere; `except` keeps the caller's own session when given.
+    async fn delete_user_sessions(&self, user: UserId, except: Option<&[u8]>) -> Result<u64>;
+    async fn delete_expired_sessions(&self, before: DateTime<Utc>) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait Throttle: Send + Sync {
+    /// Records a failure for `key` and returns the state after it.
+    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<ThrottleState>;
+    async fn throttle_state(&self, key: &str) -> Result<Option<ThrottleState>>;
+    async fn clear_failures(&self, key: &str) -> Result<()>;
+    async fn set_blocked_until(&self, key: &str, until: DateTime<Utc>) -> Result<()>;
+}
+
+#[async_trait]
+pub trait Clients: Send + Sync {
+    async fn create_client(&self, c: &NewClient) -> Result<()>;
+    async fn client(&self, id: ClientId) -> Result<ClientRecord>;
+    async fn client_by_user(&self, user: UserId) -> Result<Option<ClientRecord>>;
+    async fn add_to_care_team(
+        &self,
+        client: ClientId,
+        clinician: UserId,
+        role: CareRole,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Clients on whose care team this clinician is.
+    async fn caseload(&self, clinician: UserId) -> Result<Vec<ClientRecord>>;
+    async fn care_team(&self, client: ClientId) -> Result<Vec<CareTeamMember>>;
+    async fn add_supervision(&self, supervisor: UserId, supervisee: UserId) -> Result<()>;
+    async fn supervisees(&self, supervisor: UserId) -> Result<Vec<UserId>>;
+}
+
+#[async_trait]
+pub trait DataKeys: Send + Sync {
+    async fn put_data_key(&self, k: &WrappedDataKey) -> Result<()>;
+    /// The newest live data key of a client.
+    async fn current_data_key(&self, client: ClientId) -> Result<Option<WrappedDataKey>>;
+    async fn data_key(&self, client: ClientId, version: i32) -> Result<Option<WrappedDataKey>>;
+    /// Crypto-shredding: removes every data key of the client; their content can never be read again.
+    async fn destroy_data_keys(&self, client: ClientId) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait Messages: Send + Sync {
+    async fn create_thread(&self, t: &NewThread) -> Result<()>;
+    async fn thread(&self, id: ThreadId) -> Result<ThreadRecord>;
+    async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>>;
+    async fn append_message(&self, m: &NewMessage) -> Result<()>;
+    /// Oldest first.
+    async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>>;
+}
+
+#[async_trait]
+pub trait Audit: Send + Sync {
+    /// Appends one event: assigns the next sequence number and chains its hash to the
+    /// previous event's, serialised in the database so concurrent appends never fork the chain.
+    async fn append_audit(&self, e: &NewAuditEvent) -> Result<AuditEvent>;
+    /// Events with `seq >= from`, in order, at most `limit`.
+    async fn audit_events(&self, from: i64, limit: i64) -> Result<Vec<AuditEvent>>;
+    async fn audit_head(&self) -> Result<Option<AuditEvent>>;
+    async fn put_checkpoint(&self, c: &Checkpoint) -> Result<()>;
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>>;
+    /// A client's access history, newest first, joined with the actor's name.
+    async fn access_log(&self, client: ClientId, limit: i64) -> Result<Vec<AccessEntry>>;
+}
+
+/// Everything a backend provides. Both backends implement it; the web layer holds `Arc<dyn Store>`.
+pub trait Store:
+    Meta + Users + Sessions + Throttle + Clients + DataKeys + Messages + Audit + Send + Sync
+{
+    fn backend_name(&self) -> &'static str;
+}
