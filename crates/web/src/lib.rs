@@ -1,1 +1,120 @@
-//! placeholder
+//! Alcove's web layer: server-rendered pages and the JSON API, behind one identity resolver,
+//! one CSRF check, one set of security headers and one error shape.
+//!
+//! Feature folders own their routes: `public`, `sign_in`, `account`, `home`, `messaging`,
+//! `records`, `audit`, `api`. [`route_table`] joins them; the authorisation-matrix test walks it.
+
+pub mod account;
+pub mod api;
+mod assets;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod error;
+mod health;
+pub mod home;
+pub mod i18n;
+pub mod messaging;
+pub mod pages;
+pub mod public;
+pub mod records;
+pub mod routes;
+pub mod security;
+pub mod services;
+pub mod sign_in;
+pub mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use alcove_crypto::audit::CheckpointSigner;
+use alcove_crypto::envelope::MasterKey;
+use alcove_crypto::password::PasswordHasher;
+use alcove_domain::Clock;
+use alcove_store::Store;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::{Extension, Router};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use config::WebConfig;
+pub use state::{AppState, SystemClock};
+
+use crate::services::{AuditLog, Keyring};
+
+/// Every route the application serves.
+pub fn route_table() -> routes::RouteTable {
+    routes::RouteTable::new()
+        .merge(public::routes())
+        .merge(sign_in::routes())
+        .merge(account::routes())
+        .merge(home::routes())
+        .merge(messaging::routes())
+        .merge(records::routes())
+        .merge(audit::routes())
+        .merge(api::routes())
+        .merge(health::routes())
+        .merge(assets::routes())
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, master: MasterKey, signer: CheckpointSigner, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        let master = Arc::new(master);
+        Self {
+            keys: Keyring::new(master, store.clone(), clock.clone()),
+            audit: AuditLog::new(store.clone(), Arc::new(signer), clock.clone()),
+            passwords: Arc::new(PasswordHasher::new()),
+            config: Arc::new(config),
+            store,
+            clock,
+        }
+    }
+}
+
+/// The whole application with its layers, outermost last:
+/// routes ← CSRF ← identity ← body limit ← panic catcher ← error shapes ← security headers.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    route_table()
+        .into_router()
+        .layer(from_fn_with_state(state.clone(), security::csrf))
+        .layer(from_fn_with_state(state.clone(), auth::session::resolve_identity))
+        .layer(Extension(api::json::BodyLimit(limit)))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(CatchPanicLayer::new())
+        .layer(from_fn(security::shape_errors))
+        .layer(from_fn_with_state(state.clone(), security::security_headers))
+        .with_state(state)
+}
+
+/// A bound, not yet serving, application. Binding port 0 gives tests a free port.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn bind(state: AppState, addr: &str) -> std::io::Result<Self> {
+        Ok(Self { listener: TcpListener::bind(addr).await?, state })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then signs a checkpoint over the chain head.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+        if let Err(e) = self.state.audit.checkpoint_now().await {
+            tracing::error!(error = %e, "could not sign the shutdown checkpoint");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,20 @@
+//! Static files, compiled into the binary: one stylesheet and small ES modules. No third-party origin.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::routes::RouteTable;
+
+pub fn routes() -> RouteTable {
+    RouteTable::new().get("/static/{name}", asset)
+}
+
+const FILES: &[(&str, &str, &str)] = &[("app.css", "text/css; charset=utf-8", include_str!("../static/app.css"))];
+
+async fn asset(Path(name): Path<String>) -> Response {
+    match FILES.iter().find(|(n, _, _)| *n == name) {
+        Some((_, ct, body)) => ([(header::CONTENT_TYPE, *ct), (header::CACHE_CONTROL, "public, max-age=3600")], *body).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

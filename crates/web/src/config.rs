@@ -1,0 +1,42 @@
+use chrono::Duration;
+use url::Url;
+
+/// What the web layer needs to know; the `app` crate fills it from `alcove.toml` / `ALCOVE_*`.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub practice_name: String,
+    /// Where users reach the practice; decides the allowed Origin and whether cookies are `Secure`.
+    pub public_url: Option<Url>,
+    /// Idle timeout for staff sessions (issue 3: 15 minutes by default).
+    pub staff_idle: Duration,
+    pub client_idle: Duration,
+    /// No session lives longer than this, however active.
+    pub absolute_lifetime: Duration,
+    /// Failed sign-ins per account within the window before a pause is imposed.
+    pub sign_in_failures_per_account: i64,
+    /// Failed sign-ins per network address within the window before a pause is imposed.
+    pub sign_in_failures_per_address: i64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            practice_name: "Alcove".into(),
+            public_url: None,
+            staff_idle: Duration::minutes(15),
+            client_idle: Duration::minutes(30),
+            absolute_lifetime: Duration::hours(12),
+            sign_in_failures_per_account: 5,
+            sign_in_failures_per_address: 100,
+            body_limit: 64 * 1024,
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+    }
+}

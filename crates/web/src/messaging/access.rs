@@ -1,0 +1,123 @@
+use alcove_domain::{ClientId, MessageId, Role, ThreadId, UserId};
+use alcove_store::{StoreError, ThreadRecord};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+
+use super::body_place;
+use crate::auth::care::{relation, Relation};
+use crate::auth::extract::{ClinicalActor, Denied, Why};
+use crate::auth::Identity;
+use crate::services::audit_log::By;
+use crate::services::KeyringError;
+use crate::state::AppState;
+
+/// Proof that the caller may read this thread: the client themself, or a clinician on the
+/// client's care team. Anyone else gets "not found", so a thread's existence is not revealed.
+pub struct ThreadAccess {
+    pub actor: Identity,
+    pub thread: ThreadRecord,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlainMessage {
+    pub id: MessageId,
+    pub sender_id: UserId,
+    pub sender_name: String,
+    pub sender_role: Role,
+    pub sent_at: DateTime<Utc>,
+    pub body: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ThreadSummary {
+    pub id: ThreadId,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub message_count: i64,
+    pub last_message_at: Option<DateTime<Utc>>,
+}
+
+impl FromRequestParts<AppState> for ThreadAccess {
+    type Rejection = Denied;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Denied> {
+        let ClinicalActor(actor) = ClinicalActor::from_request_parts(parts, state).await?;
+        let not_found = || Denied::from_parts(parts, Why::NotFound);
+        let Ok(Path(raw)) = Path::<String>::from_request_parts(parts, state).await else { return Err(not_found()) };
+        let Ok(id) = raw.parse::<ThreadId>() else { return Err(not_found()) };
+        let thread = match state.store.thread(id).await {
+            Ok(t) => t,
+            Err(StoreError::NotFound) => return Err(not_found()),
+            Err(e) => {
+                tracing::error!(error = %e, "thread lookup failed");
+                return Err(Denied::from_parts(parts, Why::Internal));
+            }
+        };
+        match relation(state, &actor, thread.client_id).await {
+            Ok(Relation::Themself | Relation::CareTeam(_)) => Ok(Self { actor, thread }),
+            Ok(_) => Err(not_found()),
+            Err(e) => {
+                tracing::error!(error = %e, "care relation lookup failed");
+                Err(Denied::from_parts(parts, Why::Internal))
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Keys(#[from] KeyringError),
+}
+
+impl ThreadAccess {
+    /// The thread's messages, oldest first. The read is logged before anything is decrypted,
+    /// so it shows in the client's access history.
+    pub async fn read(&self, state: &AppState) -> Result<Vec<PlainMessage>, ReadError> {
+        let by = By::User(self.actor.user_id, self.actor.role);
+        state.audit.record(by, "thread.view", Some(self.thread.client_id), &format!("thread:{}", self.thread.id)).await?;
+        let records = state.store.messages(self.thread.id).await?;
+        let ids: Vec<String> = records.iter().map(|m| m.id.to_string()).collect();
+        let bodies = state
+            .keys
+            .open_all(self.thread.client_id, ids.iter().zip(&records).map(|(id, m)| (body_place(id), &m.body)))
+            .await?;
+        Ok(records
+            .into_iter()
+            .zip(bodies)
+            .map(|(m, b)| PlainMessage {
+                id: m.id,
+                sender_id: m.sender_id,
+                sender_name: m.sender_name,
+                sender_role: m.sender_role,
+                sent_at: m.sent_at,
+                body: String::from_utf8_lossy(&b).into_owned(),
+            })
+            .collect())
+    }
+}
+
+/// The threads a client or clinician may open (no message content).
+pub async fn visible_threads(state: &AppState, who: &Identity) -> Result<Vec<ThreadSummary>, StoreError> {
+    let clients = match who.role {
+        Role::Client => state.store.client_by_user(who.user_id).await?.into_iter().collect(),
+        Role::Clinician => state.store.caseload(who.user_id).await?,
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for c in clients {
+        for t in state.store.threads_of_client(c.id).await? {
+            out.push(ThreadSummary {
+                id: t.id,
+                client_id: c.id,
+                client_name: c.name.clone(),
+                message_count: t.message_count,
+                last_message_at: t.last_message_at,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at));
+    Ok(out)
+}

@@ -1,0 +1,93 @@
+use std::sync::Arc;
+
+use alcove_crypto::envelope::{Aad, DataKey, MasterKey};
+use alcove_crypto::CryptoError;
+use alcove_domain::{Clock, ClientId};
+use alcove_store::{Sealed, Store, StoreError, WrappedDataKey};
+
+/// Seals and opens a client's clinical content with that client's data key.
+/// Data keys are stored wrapped by the master key; destroying them shreds the content.
+#[derive(Clone)]
+pub struct Keyring {
+    master: Arc<MasterKey>,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The client's keys were destroyed (crypto-shredding): their content is gone for good.
+    #[error("the data key of this record was destroyed")]
+    Shredded,
+}
+
+/// Where a sealed value lives; bound into the AAD so it cannot be moved.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub table: &'a str,
+    pub column: &'a str,
+    pub row: &'a str,
+}
+
+impl Keyring {
+    pub fn new(master: Arc<MasterKey>, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { master, store, clock }
+    }
+
+    pub fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
+    /// Creates the first data key of a new client.
+    pub async fn create_client_key(&self, client: ClientId) -> Result<(), KeyringError> {
+        let dk = DataKey::generate();
+        let version = 1;
+        self.store
+            .put_data_key(&WrappedDataKey {
+                client_id: client,
+                version,
+                wrapped: self.master.wrap(&dk, client.0, version),
+                created_at: self.clock.now(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn seal(&self, client: ClientId, place: Place<'_>, plaintext: &[u8]) -> Result<Sealed, KeyringError> {
+        let wk = self.store.current_data_key(client).await?.ok_or(KeyringError::Shredded)?;
+        let dk = self.master.unwrap(&wk.wrapped, client.0, wk.version)?;
+        let aad = Aad { table: place.table, column: place.column, row: place.row, key_version: wk.version };
+        Ok(Sealed { key_version: wk.version, ciphertext: dk.seal(&aad, plaintext) })
+    }
+
+    pub async fn open(&self, client: ClientId, place: Place<'_>, sealed: &Sealed) -> Result<Vec<u8>, KeyringError> {
+        let wk = self.store.data_key(client, sealed.key_version).await?.ok_or(KeyringError::Shredded)?;
+        let dk = self.master.unwrap(&wk.wrapped, client.0, wk.version)?;
+        let aad = Aad { table: place.table, column: place.column, row: place.row, key_version: sealed.key_version };
+        Ok(dk.open(&aad, &sealed.ciphertext)?)
+    }
+
+    /// Opens many values of one client with one key lookup per version.
+    pub async fn open_all<'a>(
+        &self,
+        client: ClientId,
+        items: impl IntoIterator<Item = (Place<'a>, &'a Sealed)>,
+    ) -> Result<Vec<Vec<u8>>, KeyringError> {
+        let mut keys: Vec<(i32, DataKey)> = Vec::new();
+        let mut out = Vec::new();
+        for (place, sealed) in items {
+            if !keys.iter().any(|(v, _)| *v == sealed.key_version) {
+                let wk = self.store.data_key(client, sealed.key_version).await?.ok_or(KeyringError::Shredded)?;
+                keys.push((wk.version, self.master.unwrap(&wk.wrapped, client.0, wk.version)?));
+            }
+            let dk = &keys.iter().find(|(v, _)| *v == sealed.key_version).expect("inserted above").1;
+            let aad = Aad { table: place.table, column: place.column, row: place.row, key_version: sealed.key_version };
+            out.push(dk.open(&aad, &sealed.ciphertext)?);
+        }
+        Ok(out)
+    }
+}
