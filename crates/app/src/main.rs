@@ -1,1 +1,243 @@
-fn main() {}
+//! `alcove`: the command line. Every failure is one clear line on stderr and a non-zero exit.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use alcove_app::config::{check_addr, Config};
+use alcove_app::demo;
+use alcove_app::practice::{self, Mode};
+use alcove_domain::{Email, Role, UserId};
+use alcove_store::NewUser;
+use alcove_web::{Application, SystemClock};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "alcove", version, about = "Alcove: an online therapy practice that keeps clinicians inside the ethics and the law.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (if empty) a demo practice, print how to sign in, and serve it.
+    Demo {
+        /// Data directory (default: a fresh temporary directory).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Address to serve on.
+        #[arg(long, value_parser = parse_addr)]
+        addr: Option<String>,
+    },
+    /// Create a new, empty practice with its first administrator.
+    Init {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, value_parser = parse_email)]
+        admin_email: Email,
+    },
+    /// Serve a practice.
+    Serve {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, value_parser = parse_addr)]
+        addr: Option<String>,
+    },
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain and check every signed checkpoint.
+    Verify {
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+fn parse_addr(s: &str) -> Result<String, String> {
+    check_addr(s).map(|_| s.to_owned())
+}
+
+fn parse_email(s: &str) -> Result<Email, String> {
+    s.parse::<Email>().map_err(|e| e.to_string())
+}
+
+/// A failure that has already been explained, with its exit code.
+struct Failed(u8, String);
+
+impl<E: std::fmt::Display> From<E> for Failed {
+    fn from(e: E) -> Self {
+        Failed(1, e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => e.exit(),
+        Err(e) => {
+            let first = e.to_string().lines().next().unwrap_or("bad arguments").to_owned();
+            eprintln!("alcove: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("alcove: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(Failed(code, msg)) => {
+            eprintln!("alcove: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Failed> {
+    let cfg = Config::load(None)?;
+    init_logging(&cfg);
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&alcove_web::api::openapi())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify { data } } => audit_verify(&cfg, &data_dir(&cfg, data)?).await,
+        Command::Init { data, admin_email } => init(&cfg, &data, admin_email).await,
+        Command::Serve { data, addr } => {
+            let dir = data_dir(&cfg, data)?;
+            let practice = practice::open(&cfg, &dir, Mode::Existing).await?;
+            serve(&cfg, practice, addr).await
+        }
+        Command::Demo { data, addr } => {
+            let dir = match data.or_else(|| cfg.data_dir.clone()) {
+                Some(d) => d,
+                None => tempfile::Builder::new().prefix("alcove-demo-").tempdir()?.keep(),
+            };
+            let fresh = !practice::has_practice(&dir, &cfg);
+            let practice = practice::open(&cfg, &dir, Mode::CreateIfEmpty).await?;
+            let state = practice_state(&cfg, practice);
+            let accounts = if fresh {
+                let a = demo::seed(&state).await?;
+                demo::write_accounts(&dir, &a)?;
+                a
+            } else {
+                demo::read_accounts(&dir).map_err(|e| Failed(1, format!("{}: {e}", dir.join(demo::ACCOUNTS_FILE).display())))?
+            };
+            let addr = addr.or(cfg.addr.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            print_demo(&dir, &addr, &accounts);
+            serve_state(state, &addr).await
+        }
+    }
+}
+
+fn data_dir(cfg: &Config, flag: Option<PathBuf>) -> Result<PathBuf, Failed> {
+    flag.or_else(|| cfg.data_dir.clone()).ok_or_else(|| Failed(2, "no data directory: pass --data DIR or set ALCOVE_DATA_DIR".into()))
+}
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(cfg.log.as_deref().unwrap_or("info")).unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn practice_state(cfg: &Config, p: practice::Practice) -> alcove_web::AppState {
+    p.into_state(Arc::new(SystemClock), cfg)
+}
+
+async fn serve(cfg: &Config, p: practice::Practice, addr: Option<String>) -> Result<ExitCode, Failed> {
+    let addr = addr.or(cfg.addr.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    serve_state(practice_state(cfg, p), &addr).await
+}
+
+async fn serve_state(state: alcove_web::AppState, addr: &str) -> Result<ExitCode, Failed> {
+    let app = Application::bind(state, addr).await.map_err(|e| Failed(1, format!("cannot listen on {addr}: {e}")))?;
+    tracing::info!(addr = %app.local_addr()?, backend = app.state().store.backend_name(), "serving");
+    app.run_until(shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn audit_verify(cfg: &Config, dir: &Path) -> Result<ExitCode, Failed> {
+    let p = practice::open(cfg, dir, Mode::Existing).await?;
+    let key = p.signer.verifying_key();
+    match alcove_web::services::audit_log::verify(p.store.as_ref(), key).await {
+        Ok(r) => {
+            println!("ok: {} events, {} checkpoints", r.events, r.checkpoints);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(alcove_web::services::audit_log::VerifyError::Broken(b)) => {
+            println!("broken at event {}: {b}", b.seq());
+            Err(Failed(1, format!("the audit log is not intact: first bad event is {}", b.seq())))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn init(cfg: &Config, dir: &Path, admin_email: Email) -> Result<ExitCode, Failed> {
+    if practice::has_practice(dir, cfg) || dir.join(practice::DATABASE_FILE).exists() {
+        return Err(practice::PracticeError::Exists(dir.to_path_buf()).into());
+    }
+    let p = practice::open(cfg, dir, Mode::CreateIfEmpty).await?;
+    if !p.store.list_users().await?.is_empty() {
+        return Err(practice::PracticeError::Exists(dir.to_path_buf()).into());
+    }
+    let state = practice_state(cfg, p);
+    let password = alcove_crypto::token::random_token()[..22].to_owned();
+    state
+        .store
+        .create_user(&NewUser {
+            id: UserId(uuid::Uuid::new_v4()),
+            email: admin_email.clone(),
+            name: "Administrator".into(),
+            role: Role::Admin,
+            password_hash: state.passwords.hash(&password),
+            totp_sealed: None,
+            slug: None,
+            credentials: None,
+            created_at: state.clock.now(),
+        })
+        .await?;
+    println!("A new practice is ready in {}.", dir.display());
+    println!("Administrator: {admin_email}");
+    println!("One-time password: {password}");
+    println!("Sign in, set up two-step sign-in when asked, then change this password under Account.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo(dir: &Path, addr: &str, accounts: &[demo::DemoAccount]) {
+    println!("Alcove demo practice");
+    println!("  data:    {}", dir.display());
+    println!("  open:    http://{addr}/sign-in");
+    println!("  details: {}", dir.join(demo::ACCOUNTS_FILE).display());
+    println!();
+    println!("{:<11} {:<40} {:<24} TOTP secret (staff: add to any authenticator app)", "role", "email", "password");
+    for a in accounts {
+        println!("{:<11} {:<40} {:<24} {}", a.role.as_str(), a.email, a.password, a.totp_secret.as_deref().unwrap_or("-"));
+    }
+    println!();
+}

@@ -1,0 +1,98 @@
+//! Configuration from `alcove.toml` and `ALCOVE_*` variables (later sources win), then flags.
+//! Unknown keys and bad values stop start-up with a message that names the key.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// Every key the contract knows (DESIGN.md "Configuration"), plus a few web settings.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub data_dir: Option<PathBuf>,
+    pub addr: Option<String>,
+    pub database_url: Option<String>,
+    pub master_key: Option<String>,
+    pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub ice_servers: Option<String>,
+    pub turn_secret: Option<String>,
+    pub log: Option<String>,
+    pub practice_name: Option<String>,
+    pub staff_idle_minutes: Option<u32>,
+    pub client_idle_minutes: Option<u32>,
+    pub session_hours: Option<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Figment(String),
+    #[error("configuration key `{key}`: {why}")]
+    Bad { key: &'static str, why: String },
+}
+
+impl Config {
+    /// Reads `alcove.toml` (from `ALCOVE_CONFIG`, else the working directory, if present) and
+    /// `ALCOVE_*` variables. Flags given on the command line are merged over these by the caller.
+    pub fn load(toml: Option<&Path>) -> Result<Self, ConfigError> {
+        let path = toml.map(Path::to_path_buf).or_else(|| std::env::var_os("ALCOVE_CONFIG").map(PathBuf::from)).unwrap_or_else(|| "alcove.toml".into());
+        let fig = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(path))
+            .merge(Env::prefixed("ALCOVE_").ignore(&["config"]));
+        let c: Config = fig.extract().map_err(|e| ConfigError::Figment(e.to_string()))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(u) = &self.public_url {
+            let parsed = url::Url::parse(u).map_err(|e| ConfigError::Bad { key: "public_url", why: format!("{e} (e.g. https://practice.example)") })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(ConfigError::Bad { key: "public_url", why: "must start with http:// or https://".into() });
+            }
+        }
+        if let Some(u) = &self.database_url {
+            if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
+                return Err(ConfigError::Bad { key: "database_url", why: "must be a postgres:// URL (leave it unset for the built-in SQLite)".into() });
+            }
+        }
+        if let Some(a) = &self.addr {
+            check_addr(a).map_err(|why| ConfigError::Bad { key: "addr", why })?;
+        }
+        for (key, v) in [("staff_idle_minutes", self.staff_idle_minutes), ("client_idle_minutes", self.client_idle_minutes)] {
+            if v == Some(0) || v.is_some_and(|m| m > 24 * 60) {
+                return Err(ConfigError::Bad { key, why: "must be between 1 and 1440 minutes".into() });
+            }
+        }
+        if self.session_hours == Some(0) || self.session_hours.is_some_and(|h| h > 24 * 7) {
+            return Err(ConfigError::Bad { key: "session_hours", why: "must be between 1 and 168 hours".into() });
+        }
+        Ok(())
+    }
+
+    pub fn web(&self) -> alcove_web::WebConfig {
+        let mut w = alcove_web::WebConfig::default();
+        if let Some(n) = &self.practice_name {
+            w.practice_name = n.clone();
+        }
+        w.public_url = self.public_url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        if let Some(m) = self.staff_idle_minutes {
+            w.staff_idle = chrono::Duration::minutes(m.into());
+        }
+        if let Some(m) = self.client_idle_minutes {
+            w.client_idle = chrono::Duration::minutes(m.into());
+        }
+        if let Some(h) = self.session_hours {
+            w.absolute_lifetime = chrono::Duration::hours(h.into());
+        }
+        w
+    }
+}
+
+/// `HOST:PORT`, e.g. `127.0.0.1:8080`.
+pub fn check_addr(a: &str) -> Result<(), String> {
+    a.parse::<std::net::SocketAddr>().map(|_| ()).map_err(|_| format!("{a:?} is not HOST:PORT such as 127.0.0.1:8080"))
+}
