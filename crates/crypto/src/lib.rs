@@ -2,3 +2,10 @@
 //! only composed (and each composition says why).
 
 pub mod audit;
+pub mod envelope;
+pub mod error;
+pub mod password;
+pub mod token;
+pub mod totp;
+
+pub use error::CryptoError;
