@@ -4,6 +4,7 @@
 //! Clinical content reaches the store already sealed ([`Sealed`]): the store never sees plaintext.
 //! Times are passed in by the caller (from its `Clock`) as UTC; the store never reads the clock.
 
+pub mod codec;
 pub mod conformance;
 mod model;
 
@@ -15,8 +16,12 @@ use chrono::{DateTime, Utc};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The row asked for does not exist: a single-row getter or an update of one row
+    /// (e.g. `set_password`, `touch_session`) found nothing, or a write refers to a row
+    /// that does not exist (a foreign key, e.g. a message for a missing thread).
     #[error("not found")]
     NotFound,
+    /// A unique value is already taken (e.g. an email address); the text names the column.
     #[error("conflict: {0}")]
     Conflict(String),
     /// The database holds something this version cannot read (a corrupt or tampered row).
@@ -47,6 +52,7 @@ pub trait Users: Send + Sync {
     async fn user_by_id(&self, id: UserId) -> Result<User>;
     async fn user_by_email(&self, email: &Email) -> Result<Option<User>>;
     async fn user_by_slug(&self, slug: &str) -> Result<Option<User>>;
+    /// Everyone, ordered by name.
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn set_password(&self, id: UserId, password_hash: &str, at: DateTime<Utc>) -> Result<()>;
     /// Stores (or clears) the sealed TOTP secret; resets the last-used step.
@@ -71,12 +77,14 @@ pub trait Sessions: Send + Sync {
     async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
     /// Sign-out everywhere; `except` keeps the caller's own session when given.
     async fn delete_user_sessions(&self, user: UserId, except: Option<&[u8]>) -> Result<u64>;
+    /// Deletes sessions whose `expires_at` is strictly before `before`.
     async fn delete_expired_sessions(&self, before: DateTime<Utc>) -> Result<u64>;
 }
 
 #[async_trait]
 pub trait Throttle: Send + Sync {
-    /// Records a failure for `key` and returns the state after it.
+    /// Records a failure for `key` and returns the state after it. Failures count within a
+    /// window of 15 minutes from the first one; a failure after that opens a new window.
     async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<ThrottleState>;
     async fn throttle_state(&self, key: &str) -> Result<Option<ThrottleState>>;
     async fn clear_failures(&self, key: &str) -> Result<()>;
@@ -95,10 +103,12 @@ pub trait Clients: Send + Sync {
         role: CareRole,
         at: DateTime<Utc>,
     ) -> Result<()>;
-    /// Clients on whose care team this clinician is.
+    /// Clients on whose care team this clinician is, ordered by name.
     async fn caseload(&self, clinician: UserId) -> Result<Vec<ClientRecord>>;
+    /// The primary clinician first, then others in the order they were added.
     async fn care_team(&self, client: ClientId) -> Result<Vec<CareTeamMember>>;
     async fn add_supervision(&self, supervisor: UserId, supervisee: UserId) -> Result<()>;
+    /// Ordered by name.
     async fn supervisees(&self, supervisor: UserId) -> Result<Vec<UserId>>;
 }
 
@@ -116,6 +126,7 @@ pub trait DataKeys: Send + Sync {
 pub trait Messages: Send + Sync {
     async fn create_thread(&self, t: &NewThread) -> Result<()>;
     async fn thread(&self, id: ThreadId) -> Result<ThreadRecord>;
+    /// Most recent activity (last message, or creation when empty) first.
     async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>>;
     async fn append_message(&self, m: &NewMessage) -> Result<()>;
     /// Oldest first.
@@ -131,6 +142,7 @@ pub trait Audit: Send + Sync {
     async fn audit_events(&self, from: i64, limit: i64) -> Result<Vec<AuditEvent>>;
     async fn audit_head(&self) -> Result<Option<AuditEvent>>;
     async fn put_checkpoint(&self, c: &Checkpoint) -> Result<()>;
+    /// Oldest first.
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>>;
     /// A client's access history, newest first, joined with the actor's name.
     async fn access_log(&self, client: ClientId, limit: i64) -> Result<Vec<AccessEntry>>;
