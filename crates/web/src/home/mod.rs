@@ -21,7 +21,6 @@ pub fn routes() -> RouteTable {
 #[template(path = "home.html")]
 struct HomePage {
     c: Chrome,
-    role: Role,
     caseload: Vec<ClientRecord>,
     care_team: Vec<String>,
     supervisees: Vec<String>,
@@ -29,7 +28,7 @@ struct HomePage {
 }
 
 pub async fn home(Actor(who): Actor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let mut page = HomePage { c, role: who.role, caseload: vec![], care_team: vec![], supervisees: vec![], accounts: vec![] };
+    let mut page = HomePage { c, caseload: vec![], care_team: vec![], supervisees: vec![], accounts: vec![] };
     match who.role {
         Role::Client => {
             if let Some(me) = state.store.client_by_user(who.user_id).await? {

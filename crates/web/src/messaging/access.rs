@@ -1,5 +1,5 @@
 use alcove_domain::{ClientId, MessageId, Role, ThreadId, UserId};
-use alcove_store::{StoreError, ThreadRecord};
+use alcove_store::{Sealed, StoreError, ThreadRecord};
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
@@ -42,7 +42,8 @@ impl FromRequestParts<AppState> for ThreadAccess {
     type Rejection = Denied;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Denied> {
         let ClinicalActor(actor) = ClinicalActor::from_request_parts(parts, state).await?;
-        let not_found = || Denied::from_parts(parts, Why::NotFound);
+        let api = crate::auth::session::is_api(parts.uri.path());
+        let not_found = || Denied { api, why: Why::NotFound };
         let Ok(Path(raw)) = Path::<String>::from_request_parts(parts, state).await else { return Err(not_found()) };
         let Ok(id) = raw.parse::<ThreadId>() else { return Err(not_found()) };
         let thread = match state.store.thread(id).await {
@@ -50,7 +51,7 @@ impl FromRequestParts<AppState> for ThreadAccess {
             Err(StoreError::NotFound) => return Err(not_found()),
             Err(e) => {
                 tracing::error!(error = %e, "thread lookup failed");
-                return Err(Denied::from_parts(parts, Why::Internal));
+                return Err(Denied { api, why: Why::Internal });
             }
         };
         match relation(state, &actor, thread.client_id).await {
@@ -58,7 +59,7 @@ impl FromRequestParts<AppState> for ThreadAccess {
             Ok(_) => Err(not_found()),
             Err(e) => {
                 tracing::error!(error = %e, "care relation lookup failed");
-                Err(Denied::from_parts(parts, Why::Internal))
+                Err(Denied { api, why: Why::Internal })
             }
         }
     }
@@ -79,11 +80,9 @@ impl ThreadAccess {
         let by = By::User(self.actor.user_id, self.actor.role);
         state.audit.record(by, "thread.view", Some(self.thread.client_id), &format!("thread:{}", self.thread.id)).await?;
         let records = state.store.messages(self.thread.id).await?;
-        let ids: Vec<String> = records.iter().map(|m| m.id.to_string()).collect();
-        let bodies = state
-            .keys
-            .open_all(self.thread.client_id, ids.iter().zip(&records).map(|(id, m)| (body_place(id), &m.body)))
-            .await?;
+        let items: Vec<(String, &Sealed)> = records.iter().map(|m| (m.id.to_string(), &m.body)).collect();
+        let place = body_place("");
+        let bodies = state.keys.open_all(self.thread.client_id, place.table, place.column, &items).await?;
         Ok(records
             .into_iter()
             .zip(bodies)

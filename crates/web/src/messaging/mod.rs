@@ -17,7 +17,7 @@ pub fn routes() -> RouteTable {
         .get("/api/v1/threads/{id}/messages", api::list_messages)
 }
 
-pub(crate) use api::{ApiDoc, MessageOut, MessagesOut, SenderOut, ThreadOut, ThreadsOut};
+pub(crate) use api::ApiDoc;
 
 /// Where a message body lives, for the AAD.
 pub fn body_place(id: &str) -> crate::services::keyring::Place<'_> {

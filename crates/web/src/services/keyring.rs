@@ -71,21 +71,17 @@ impl Keyring {
         Ok(dk.open(&aad, &sealed.ciphertext)?)
     }
 
-    /// Opens many values of one client with one key lookup per version.
-    pub async fn open_all<'a>(
-        &self,
-        client: ClientId,
-        items: impl IntoIterator<Item = (Place<'a>, &'a Sealed)>,
-    ) -> Result<Vec<Vec<u8>>, KeyringError> {
+    /// Opens many values of one column of one client, with one key lookup per key version.
+    pub async fn open_all(&self, client: ClientId, table: &str, column: &str, items: &[(String, &Sealed)]) -> Result<Vec<Vec<u8>>, KeyringError> {
         let mut keys: Vec<(i32, DataKey)> = Vec::new();
-        let mut out = Vec::new();
-        for (place, sealed) in items {
+        let mut out = Vec::with_capacity(items.len());
+        for (row, sealed) in items {
             if !keys.iter().any(|(v, _)| *v == sealed.key_version) {
                 let wk = self.store.data_key(client, sealed.key_version).await?.ok_or(KeyringError::Shredded)?;
                 keys.push((wk.version, self.master.unwrap(&wk.wrapped, client.0, wk.version)?));
             }
-            let dk = &keys.iter().find(|(v, _)| *v == sealed.key_version).expect("inserted above").1;
-            let aad = Aad { table: place.table, column: place.column, row: place.row, key_version: sealed.key_version };
+            let Some((_, dk)) = keys.iter().find(|(v, _)| *v == sealed.key_version) else { return Err(KeyringError::Shredded) };
+            let aad = Aad { table, column, row, key_version: sealed.key_version };
             out.push(dk.open(&aad, &sealed.ciphertext)?);
         }
         Ok(out)
