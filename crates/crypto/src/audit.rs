@@ -854,24 +854,4 @@ mod tests {
             prop_assert_eq!(err.seq(), index as i64 + 1);
         }
     }
-
-    /// `cargo test -p alcove-crypto --release -- --ignored --nocapture`
-    #[test]
-    #[ignore = "throughput measurement; run in release"]
-    fn verifier_checks_over_a_million_events_per_second() {
-        let signer = CheckpointSigner::generate();
-        let n = 2_000_000;
-        let rows = chain(n);
-        let at: Vec<i64> = (1..=n / 1_000).map(|k| k * 1_000).collect();
-        let cps = sign_at(&signer, &rows, &at);
-        let start = std::time::Instant::now();
-        let report = verify_rows(&signer.verifying_key(), &rows, cps).unwrap();
-        let secs = start.elapsed().as_secs_f64();
-        let rate = n as f64 / secs;
-        println!(
-            "{} events, {} checkpoints in {secs:.3}s: {rate:.0} events/s",
-            report.events, report.checkpoints
-        );
-        assert!(rate > 1_000_000.0, "{rate:.0} events/s");
-    }
 }
