@@ -1,1 +1,162 @@
-//! placeholder
+//! Alcove's scale-out storage backend: several `alcove serve` processes share one PostgreSQL
+//! database and behave as one service (DESIGN.md, "Storage").
+//!
+//! - Durability is PostgreSQL's default commit: a write has reached the WAL on disk when the
+//!   call returns.
+//! - Audit appends are serialised in the database with a transaction-scoped advisory lock,
+//!   so appends from any number of processes form one chain (see `append_audit`).
+//! - [`PgStore::connect_in_schema`] keeps all tables in one schema; the tests use a fresh
+//!   schema per test so they run in parallel in one database.
+//! - The connection URL may hold a password: it is never logged, and no error message
+//!   built here repeats it.
+
+mod rows;
+mod store;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use alcove_store::StoreError;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection, Executor};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Connections per process. PostgreSQL's default `max_connections` is 100, shared by every
+/// instance of the app (and the tests), so each keeps a modest pool.
+const MAX_CONNECTIONS: u32 = 10;
+
+/// How long a caller waits for a free connection, or for an unreachable server, before
+/// getting an error instead of hanging.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Alcove's storage in a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects, and brings the schema up to date, using the server's default `search_path`.
+    pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let options = parse_url(url)?;
+        let pool = pool_options()
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Self::migrate(pool).await
+    }
+
+    /// Like [`PgStore::connect`], with every table in `schema`: creates the schema if it is
+    /// missing and puts it alone on the `search_path` of every pooled connection.
+    ///
+    /// `schema` must be a plain lower-case identifier (`[a-z_][a-z0-9_]*`, at most 63 bytes,
+    /// not starting with `pg_`); anything else is refused rather than quoted into SQL.
+    pub async fn connect_in_schema(url: &str, schema: &str) -> Result<PgStore, StoreError> {
+        check_schema_name(schema)?;
+        let options = parse_url(url)?;
+
+        // DDL takes no bind parameters; the name was checked above and is quoted as well.
+        let mut conn = options.connect().await.map_err(connect_error)?;
+        conn.execute(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"").as_str())
+            .await
+            .map_err(|e| StoreError::Backend(format!("cannot create schema {schema}: {e}")))?;
+        conn.close().await.map_err(rows::db_err)?;
+
+        let search_path = format!("\"{schema}\"");
+        let pool = pool_options()
+            .after_connect(move |conn, _meta| {
+                let search_path = search_path.clone();
+                Box::pin(async move {
+                    sqlx::query("SELECT set_config('search_path', $1, false)")
+                        .bind(search_path)
+                        .execute(conn)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Self::migrate(pool).await
+    }
+
+    async fn migrate(pool: PgPool) -> Result<PgStore, StoreError> {
+        MIGRATOR.run(&pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::Backend(format!(
+                "the database was last used by a newer version of Alcove (schema version {v}); \
+                 upgrade Alcove to use it"
+            )),
+            e => StoreError::Backend(format!("cannot bring the database up to date: {e}")),
+        })?;
+        Ok(PgStore { pool })
+    }
+
+    /// The connection pool (for `LISTEN/NOTIFY`; connections have the store's `search_path`).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Waits for running queries, then closes every connection (at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+}
+
+fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
+    // The parser's errors describe the problem, not the URL, so no password is echoed.
+    PgConnectOptions::from_str(url)
+        .map_err(|e| StoreError::Backend(format!("the PostgreSQL URL is not valid: {e}")))
+}
+
+fn connect_error(e: sqlx::Error) -> StoreError {
+    StoreError::Backend(format!("cannot connect to PostgreSQL: {e}"))
+}
+
+fn check_schema_name(schema: &str) -> Result<(), StoreError> {
+    let mut chars = schema.chars();
+    let ok = schema.len() <= 63
+        && !schema.starts_with("pg_")
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Backend(format!(
+            "{:?} is not a schema name Alcove uses: lower-case letters, digits and _ only",
+            schema.chars().take(70).collect::<String>()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_identifiers_are_accepted_as_schema_names() {
+        for good in ["public", "t_0123abcd", "_x", "alcove"] {
+            assert!(check_schema_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Public",
+            "1abc",
+            "pg_catalog",
+            "a b",
+            "a\"; DROP TABLE users; --",
+            "ä",
+            &"x".repeat(64),
+        ] {
+            assert!(check_schema_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,888 @@
+//! The storage traits, implemented on PostgreSQL. Every statement is a runtime query with bound
+//! parameters; nothing from outside is ever formatted into SQL.
+
+use alcove_crypto::audit::{chain_hash, GENESIS};
+use alcove_domain::{ClientId, Email, ThreadId, UserId};
+use alcove_store::codec::{self, millis};
+use alcove_store::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
+
+use crate::rows::{db_err, Cols};
+use crate::PgStore;
+
+/// Failures count within this window from the first one (`Throttle::record_failure`).
+const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// The advisory lock that serialises audit appends ("alcove" and 1, as a number).
+const AUDIT_APPEND_LOCK: i64 = 0x616c_636f_7665_0001;
+
+/// Exactly one row was meant to change; none did.
+fn one_row(affected: u64) -> Result<()> {
+    if affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+fn id_text(u: uuid::Uuid) -> String {
+    u.hyphenated().to_string()
+}
+
+fn clamp(limit: i64) -> i64 {
+    limit.max(0)
+}
+
+// --- rows ----------------------------------------------------------------------------------------
+
+const USER_COLUMNS: &str = "id, email, name, role, password_hash, totp_sealed, totp_last_step, \
+                            slug, credentials, created_at, password_changed_at";
+
+fn user(row: &PgRow) -> Result<User> {
+    let c = Cols::of(row, "users");
+    Ok(User {
+        id: c.id("id")?,
+        email: codec::email(c.table(), "email", &c.text("email")?)?,
+        name: c.text("name")?,
+        role: codec::role(c.table(), "role", &c.text("role")?)?,
+        password_hash: c.text("password_hash")?,
+        totp_sealed: c.get("totp_sealed")?,
+        totp_last_step: c.get("totp_last_step")?,
+        slug: c.get("slug")?,
+        credentials: c.get("credentials")?,
+        created_at: c.time("created_at")?,
+        password_changed_at: c.time("password_changed_at")?,
+    })
+}
+
+const SESSION_COLUMNS: &str =
+    "token_hash, user_id, kind, mfa_passed, csrf_token, created_at, last_seen_at, expires_at";
+
+fn session(row: &PgRow) -> Result<SessionRecord> {
+    let c = Cols::of(row, "sessions");
+    Ok(SessionRecord {
+        token_hash: c.get("token_hash")?,
+        user_id: c.id("user_id")?,
+        kind: codec::session_kind(c.table(), "kind", &c.text("kind")?)?,
+        mfa_passed: c.get("mfa_passed")?,
+        csrf_token: c.text("csrf_token")?,
+        created_at: c.time("created_at")?,
+        last_seen_at: c.time("last_seen_at")?,
+        expires_at: c.time("expires_at")?,
+    })
+}
+
+fn throttle(row: &PgRow) -> Result<ThrottleState> {
+    let c = Cols::of(row, "throttle");
+    Ok(ThrottleState {
+        key: c.text("key")?,
+        failures: c.get("failures")?,
+        window_started_at: c.time("window_started_at")?,
+        blocked_until: c.opt_time("blocked_until")?,
+    })
+}
+
+/// Clients with their name, from `clients c JOIN users u`.
+const CLIENT_SELECT: &str = "SELECT c.id, c.user_id, u.name, c.home_jurisdiction, c.created_at \
+                             FROM clients c JOIN users u ON u.id = c.user_id";
+
+fn client(row: &PgRow) -> Result<ClientRecord> {
+    let c = Cols::of(row, "clients");
+    Ok(ClientRecord {
+        id: c.id("id")?,
+        user_id: c.id("user_id")?,
+        name: c.joined("users").text("name")?,
+        home_jurisdiction: codec::jurisdiction(
+            c.table(),
+            "home_jurisdiction",
+            &c.text("home_jurisdiction")?,
+        )?,
+        created_at: c.time("created_at")?,
+    })
+}
+
+fn data_key(row: &PgRow) -> Result<WrappedDataKey> {
+    let c = Cols::of(row, "data_keys");
+    Ok(WrappedDataKey {
+        client_id: c.id("client_id")?,
+        version: c.get("version")?,
+        wrapped: c.get("wrapped")?,
+        created_at: c.time("created_at")?,
+    })
+}
+
+/// Threads with their message count and latest message, newest activity first.
+const THREAD_SELECT: &str = "SELECT t.id, t.client_id, t.created_at, \
+        MAX(m.sent_at) AS last_message_at, COUNT(m.id) AS message_count \
+     FROM threads t LEFT JOIN messages m ON m.thread_id = t.id";
+const THREAD_GROUP: &str = "GROUP BY t.id, t.client_id, t.created_at \
+     ORDER BY COALESCE(MAX(m.sent_at), t.created_at) DESC, t.id";
+
+fn thread(row: &PgRow) -> Result<ThreadRecord> {
+    let c = Cols::of(row, "threads");
+    let m = c.joined("messages");
+    Ok(ThreadRecord {
+        id: c.id("id")?,
+        client_id: c.id("client_id")?,
+        created_at: c.time("created_at")?,
+        last_message_at: m.opt_time("last_message_at")?,
+        message_count: m.get("message_count")?,
+    })
+}
+
+fn message(row: &PgRow) -> Result<MessageRecord> {
+    let c = Cols::of(row, "messages");
+    let u = c.joined("users");
+    Ok(MessageRecord {
+        id: c.id("id")?,
+        thread_id: c.id("thread_id")?,
+        sender_id: c.id("sender_id")?,
+        sender_name: u.text("sender_name")?,
+        sender_role: codec::role("users", "role", &u.text("sender_role")?)?,
+        sent_at: c.time("sent_at")?,
+        body: Sealed {
+            key_version: c.get("key_version")?,
+            ciphertext: c.get("body")?,
+        },
+    })
+}
+
+const AUDIT_COLUMNS: &str =
+    "seq, at, actor_id, actor_role, action, client_id, object, prev_hash, hash";
+
+fn audit_event(row: &PgRow) -> Result<AuditEvent> {
+    let c = Cols::of(row, "audit_events");
+    Ok(AuditEvent {
+        seq: c.get("seq")?,
+        at: c.time("at")?,
+        actor_id: c.opt_id("actor_id")?,
+        actor_role: c.text("actor_role")?,
+        action: c.text("action")?,
+        client_id: c.opt_id("client_id")?,
+        object: c.text("object")?,
+        prev_hash: c.get("prev_hash")?,
+        hash: c.get("hash")?,
+    })
+}
+
+fn checkpoint(row: &PgRow) -> Result<Checkpoint> {
+    let c = Cols::of(row, "audit_checkpoints");
+    Ok(Checkpoint {
+        seq: c.get("seq")?,
+        hash: c.get("hash")?,
+        signature: c.get("signature")?,
+        at: c.time("at")?,
+    })
+}
+
+fn access_entry(row: &PgRow) -> Result<AccessEntry> {
+    let c = Cols::of(row, "audit_events");
+    Ok(AccessEntry {
+        seq: c.get("seq")?,
+        at: c.time("at")?,
+        actor_id: c.opt_id("actor_id")?,
+        actor_name: c.joined("users").get("actor_name")?,
+        actor_role: c.text("actor_role")?,
+        action: c.text("action")?,
+        object: c.text("object")?,
+    })
+}
+
+// --- traits --------------------------------------------------------------------------------------
+
+#[async_trait]
+impl Meta for PgStore {
+    async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.map(|r| Cols::of(&r, "meta").get("value")).transpose()
+    }
+
+    async fn meta_put(&self, key: &str, value: &[u8]) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Users for PgStore {
+    async fn create_user(&self, u: &NewUser) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO users (id, email, name, role, password_hash, totp_sealed, \
+                totp_last_step, slug, credentials, created_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, $9)",
+        )
+        .bind(id_text(u.id.0))
+        .bind(u.email.as_str())
+        .bind(&u.name)
+        .bind(u.role.as_str())
+        .bind(&u.password_hash)
+        .bind(u.totp_sealed.as_deref())
+        .bind(u.slug.as_deref())
+        .bind(u.credentials.as_deref())
+        .bind(millis(u.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn user_by_id(&self, id: UserId) -> Result<User> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id_text(id.0))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        user(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(user).transpose()
+    }
+
+    async fn user_by_slug(&self, slug: &str) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE slug = $1"))
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(user).transpose()
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY name, id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(user).collect()
+    }
+
+    async fn set_password(&self, id: UserId, password_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE id = $1",
+        )
+        .bind(id_text(id.0))
+        .bind(password_hash)
+        .bind(millis(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        one_row(r.rows_affected())
+    }
+
+    async fn set_totp(&self, id: UserId, sealed_secret: Option<&[u8]>) -> Result<()> {
+        let r =
+            sqlx::query("UPDATE users SET totp_sealed = $2, totp_last_step = NULL WHERE id = $1")
+                .bind(id_text(id.0))
+                .bind(sealed_secret)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+        one_row(r.rows_affected())
+    }
+
+    async fn use_totp_step(&self, id: UserId, step: i64) -> Result<bool> {
+        // One conditional UPDATE: two racing sign-ins with the same code cannot both see
+        // the step as unused (RFC 6238 §5.2: a code is accepted at most once).
+        let r = sqlx::query(
+            "UPDATE users SET totp_last_step = $2 \
+             WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+        )
+        .bind(id_text(id.0))
+        .bind(step)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn replace_recovery_codes(&self, id: UserId, hashes: &[Vec<u8>]) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(id_text(id.0))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        for h in hashes {
+            sqlx::query(
+                "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)",
+            )
+            .bind(id_text(id.0))
+            .bind(h.as_slice())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn use_recovery_code(&self, id: UserId, hash: &[u8], at: DateTime<Utc>) -> Result<bool> {
+        let r = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $3 \
+             WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+        )
+        .bind(id_text(id.0))
+        .bind(hash)
+        .bind(millis(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn unused_recovery_codes(&self, id: UserId) -> Result<u32> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS unused FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(id_text(id.0))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let c = Cols::of(&row, "recovery_codes");
+        codec::count_u32(c.table(), "used_at", c.get("unused")?)
+    }
+}
+
+#[async_trait]
+impl Sessions for PgStore {
+    async fn create_session(&self, s: &NewSession) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, kind, mfa_passed, csrf_token, \
+                created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+        )
+        .bind(s.token_hash.as_slice())
+        .bind(id_text(s.user_id.0))
+        .bind(s.kind.as_str())
+        .bind(s.mfa_passed)
+        .bind(&s.csrf_token)
+        .bind(millis(s.created_at))
+        .bind(millis(s.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(session).transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &[u8], at: DateTime<Utc>) -> Result<()> {
+        let r = sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(millis(at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        one_row(r.rows_affected())
+    }
+
+    async fn set_session_mfa(&self, token_hash: &[u8], passed: bool) -> Result<()> {
+        let r = sqlx::query("UPDATE sessions SET mfa_passed = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(passed)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        one_row(r.rows_affected())
+    }
+
+    async fn delete_session(&self, token_hash: &[u8]) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user: UserId, except: Option<&[u8]>) -> Result<u64> {
+        let r = sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)",
+        )
+        .bind(id_text(user.0))
+        .bind(except)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn delete_expired_sessions(&self, before: DateTime<Utc>) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(millis(before))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl Throttle for PgStore {
+    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<ThrottleState> {
+        // One atomic upsert, so concurrent failures are all counted. The SET expressions
+        // all see the row as it was before the update.
+        let row = sqlx::query(
+            "INSERT INTO throttle (key, failures, window_started_at, blocked_until) \
+             VALUES ($1, 1, $2, NULL) \
+             ON CONFLICT (key) DO UPDATE SET \
+                failures = CASE WHEN throttle.window_started_at < $3 \
+                                THEN 1 ELSE throttle.failures + 1 END, \
+                window_started_at = CASE WHEN throttle.window_started_at < $3 \
+                                THEN $2 ELSE throttle.window_started_at END \
+             RETURNING key, failures, window_started_at, blocked_until",
+        )
+        .bind(key)
+        .bind(millis(at))
+        .bind(millis(at) - THROTTLE_WINDOW_MS)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        throttle(&row)
+    }
+
+    async fn throttle_state(&self, key: &str) -> Result<Option<ThrottleState>> {
+        let row = sqlx::query(
+            "SELECT key, failures, window_started_at, blocked_until FROM throttle WHERE key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(throttle).transpose()
+    }
+
+    async fn clear_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM throttle WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn set_blocked_until(&self, key: &str, until: DateTime<Utc>) -> Result<()> {
+        // A key blocked before any failure gets an empty window that started at the epoch,
+        // so its first failure opens a fresh window.
+        sqlx::query(
+            "INSERT INTO throttle (key, failures, window_started_at, blocked_until) \
+             VALUES ($1, 0, 0, $2) \
+             ON CONFLICT (key) DO UPDATE SET blocked_until = excluded.blocked_until",
+        )
+        .bind(key)
+        .bind(millis(until))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Clients for PgStore {
+    async fn create_client(&self, c: &NewClient) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO clients (id, user_id, home_jurisdiction, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id_text(c.id.0))
+        .bind(id_text(c.user_id.0))
+        .bind(c.home_jurisdiction.as_str())
+        .bind(millis(c.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn client(&self, id: ClientId) -> Result<ClientRecord> {
+        let row = sqlx::query(&format!("{CLIENT_SELECT} WHERE c.id = $1"))
+            .bind(id_text(id.0))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        client(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn client_by_user(&self, user: UserId) -> Result<Option<ClientRecord>> {
+        let row = sqlx::query(&format!("{CLIENT_SELECT} WHERE c.user_id = $1"))
+            .bind(id_text(user.0))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(client).transpose()
+    }
+
+    async fn add_to_care_team(
+        &self,
+        client: ClientId,
+        clinician: UserId,
+        role: CareRole,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO care_team (client_id, clinician_id, role, added_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id_text(client.0))
+        .bind(id_text(clinician.0))
+        .bind(role.as_str())
+        .bind(millis(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn caseload(&self, clinician: UserId) -> Result<Vec<ClientRecord>> {
+        let rows = sqlx::query(&format!(
+            "{CLIENT_SELECT} JOIN care_team t ON t.client_id = c.id \
+             WHERE t.clinician_id = $1 ORDER BY u.name, c.id"
+        ))
+        .bind(id_text(clinician.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(client).collect()
+    }
+
+    async fn care_team(&self, client: ClientId) -> Result<Vec<CareTeamMember>> {
+        let rows = sqlx::query(
+            "SELECT t.clinician_id, u.name, t.role \
+             FROM care_team t JOIN users u ON u.id = t.clinician_id \
+             WHERE t.client_id = $1 \
+             ORDER BY CASE t.role WHEN 'primary' THEN 0 ELSE 1 END, t.added_at, t.clinician_id",
+        )
+        .bind(id_text(client.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|row| {
+                let c = Cols::of(row, "care_team");
+                Ok(CareTeamMember {
+                    clinician_id: c.id("clinician_id")?,
+                    name: c.joined("users").text("name")?,
+                    role: codec::care_role(c.table(), "role", &c.text("role")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_supervision(&self, supervisor: UserId, supervisee: UserId) -> Result<()> {
+        sqlx::query("INSERT INTO supervision (supervisor_id, supervisee_id) VALUES ($1, $2)")
+            .bind(id_text(supervisor.0))
+            .bind(id_text(supervisee.0))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn supervisees(&self, supervisor: UserId) -> Result<Vec<UserId>> {
+        let rows = sqlx::query(
+            "SELECT s.supervisee_id FROM supervision s JOIN users u ON u.id = s.supervisee_id \
+             WHERE s.supervisor_id = $1 ORDER BY u.name, u.id",
+        )
+        .bind(id_text(supervisor.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter()
+            .map(|row| Cols::of(row, "supervision").id("supervisee_id"))
+            .collect()
+    }
+}
+
+#[async_trait]
+impl DataKeys for PgStore {
+    async fn put_data_key(&self, k: &WrappedDataKey) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO data_keys (client_id, version, wrapped, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id_text(k.client_id.0))
+        .bind(k.version)
+        .bind(k.wrapped.as_slice())
+        .bind(millis(k.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn current_data_key(&self, client: ClientId) -> Result<Option<WrappedDataKey>> {
+        let row = sqlx::query(
+            "SELECT client_id, version, wrapped, created_at FROM data_keys \
+             WHERE client_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(id_text(client.0))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(data_key).transpose()
+    }
+
+    async fn data_key(&self, client: ClientId, version: i32) -> Result<Option<WrappedDataKey>> {
+        let row = sqlx::query(
+            "SELECT client_id, version, wrapped, created_at FROM data_keys \
+             WHERE client_id = $1 AND version = $2",
+        )
+        .bind(id_text(client.0))
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(data_key).transpose()
+    }
+
+    async fn destroy_data_keys(&self, client: ClientId) -> Result<u64> {
+        let r = sqlx::query("DELETE FROM data_keys WHERE client_id = $1")
+            .bind(id_text(client.0))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if r.rows_affected() > 0 {
+            // The deleted rows stay in the table's pages as dead tuples until vacuumed;
+            // vacuum now so the wrapped keys are not readable from the data files any longer
+            // than needed. Best effort: VACUUM cannot reclaim tuples an open transaction can
+            // still see, and PostgreSQL's WAL and any backup keep their copies (see DESIGN.md,
+            // "Encryption and keys", on restores never bringing a destroyed record back).
+            if let Err(e) = sqlx::raw_sql("VACUUM data_keys").execute(&self.pool).await {
+                tracing::warn!("data keys destroyed, but vacuuming data_keys failed: {e}");
+            }
+        }
+        Ok(r.rows_affected())
+    }
+}
+
+#[async_trait]
+impl Messages for PgStore {
+    async fn create_thread(&self, t: &NewThread) -> Result<()> {
+        sqlx::query("INSERT INTO threads (id, client_id, created_at) VALUES ($1, $2, $3)")
+            .bind(id_text(t.id.0))
+            .bind(id_text(t.client_id.0))
+            .bind(millis(t.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn thread(&self, id: ThreadId) -> Result<ThreadRecord> {
+        let row = sqlx::query(&format!("{THREAD_SELECT} WHERE t.id = $1 {THREAD_GROUP}"))
+            .bind(id_text(id.0))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        thread(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>> {
+        let rows = sqlx::query(&format!(
+            "{THREAD_SELECT} WHERE t.client_id = $1 {THREAD_GROUP}"
+        ))
+        .bind(id_text(client.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(thread).collect()
+    }
+
+    async fn append_message(&self, m: &NewMessage) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO messages (id, thread_id, sender_id, sent_at, key_version, body) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id_text(m.id.0))
+        .bind(id_text(m.thread_id.0))
+        .bind(id_text(m.sender_id.0))
+        .bind(millis(m.sent_at))
+        .bind(m.body.key_version)
+        .bind(m.body.ciphertext.as_slice())
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.thread_id, m.sender_id, u.name AS sender_name, \
+                u.role AS sender_role, m.sent_at, m.key_version, m.body \
+             FROM messages m JOIN users u ON u.id = m.sender_id \
+             WHERE m.thread_id = $1 ORDER BY m.sent_at, m.id",
+        )
+        .bind(id_text(thread.0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(message).collect()
+    }
+}
+
+#[async_trait]
+impl Audit for PgStore {
+    async fn append_audit(&self, e: &NewAuditEvent) -> Result<AuditEvent> {
+        // The advisory lock serialises appends across every connection of every process
+        // on this database; it is released when the transaction ends. READ COMMITTED (made
+        // explicit, whatever the server's default) gives each statement a fresh snapshot, so
+        // the head read *after* taking the lock sees the previous append's commit. (Under
+        // REPEATABLE READ the snapshot could predate the lock.) seq is also the primary key:
+        // should two appends ever race anyway, one fails rather than forking the chain.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+            .await
+            .map_err(db_err)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(AUDIT_APPEND_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let head = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        let (seq, prev_hash) = match head {
+            None => (1, GENESIS.to_vec()),
+            Some(row) => {
+                let c = Cols::of(&row, "audit_events");
+                (c.get::<i64>("seq")? + 1, c.get::<Vec<u8>>("hash")?)
+            }
+        };
+        let mut event = AuditEvent {
+            seq,
+            at: codec::to_millis_precision(e.at),
+            actor_id: e.actor_id,
+            actor_role: e.actor_role.clone(),
+            action: e.action.clone(),
+            client_id: e.client_id,
+            object: e.object.clone(),
+            prev_hash,
+            hash: Vec::new(),
+        };
+        event.hash = chain_hash(&event.prev_hash, &event.fields()).to_vec();
+        sqlx::query(&format!(
+            "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(event.seq)
+        .bind(millis(event.at))
+        .bind(event.actor_id.map(|u| id_text(u.0)))
+        .bind(&event.actor_role)
+        .bind(&event.action)
+        .bind(event.client_id.map(|c| id_text(c.0)))
+        .bind(&event.object)
+        .bind(event.prev_hash.as_slice())
+        .bind(event.hash.as_slice())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(event)
+    }
+
+    async fn audit_events(&self, from: i64, limit: i64) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(from)
+        .bind(clamp(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(audit_event).collect()
+    }
+
+    async fn audit_head(&self) -> Result<Option<AuditEvent>> {
+        let row = sqlx::query(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_events ORDER BY seq DESC LIMIT 1"
+        ))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(audit_event).transpose()
+    }
+
+    async fn put_checkpoint(&self, c: &Checkpoint) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_checkpoints (seq, hash, signature, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(c.seq)
+        .bind(c.hash.as_slice())
+        .bind(c.signature.as_slice())
+        .bind(millis(c.at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>> {
+        let rows =
+            sqlx::query("SELECT seq, hash, signature, at FROM audit_checkpoints ORDER BY seq")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        rows.iter().map(checkpoint).collect()
+    }
+
+    async fn access_log(&self, client: ClientId, limit: i64) -> Result<Vec<AccessEntry>> {
+        let rows = sqlx::query(
+            "SELECT a.seq, a.at, a.actor_id, u.name AS actor_name, a.actor_role, a.action, a.object \
+             FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id \
+             WHERE a.client_id = $1 ORDER BY a.seq DESC LIMIT $2",
+        )
+        .bind(id_text(client.0))
+        .bind(clamp(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(access_entry).collect()
+    }
+}
+
+impl Store for PgStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+}
