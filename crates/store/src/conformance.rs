@@ -204,8 +204,9 @@ fn assert_not_found<T: std::fmt::Debug>(r: Result<T>, what: &str) {
     );
 }
 
-/// Events numbered 1..=n with each hash chained to the previous one.
-fn assert_valid_chain(events: &[AuditEvent]) {
+/// Asserts that `events` are the whole log: numbered 1..=n, each hash chained to the
+/// previous one and covering the event's fields. Backends' own tests use it too.
+pub fn assert_valid_chain(events: &[AuditEvent]) {
     let mut prev = GENESIS.to_vec();
     for (i, e) in events.iter().enumerate() {
         assert_eq!(

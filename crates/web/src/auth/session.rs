@@ -131,7 +131,7 @@ async fn identify(state: &AppState, tok: &str, kind: SessionKind) -> Result<Opti
         Err(e) => return Err(e),
     };
     let now = state.clock.now();
-    let idle_expired = now - s.last_seen_at > idle_limit(state, user.role);
+    let idle_expired = now - s.last_seen_at >= idle_limit(state, user.role);
     // A password change ends every session that started before it.
     if now >= s.expires_at || idle_expired || s.created_at < user.password_changed_at {
         state.store.delete_session(&hash).await?;
