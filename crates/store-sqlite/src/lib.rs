@@ -74,7 +74,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
-            .pragma("secure_delete", "OFF");
+            .pragma("secure_delete", "ON");
 
         let writer = SqlitePoolOptions::new()
             .max_connections(1)

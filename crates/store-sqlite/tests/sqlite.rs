@@ -39,7 +39,11 @@ fn backend_message<T: Debug>(r: Result<T, StoreError>) -> String {
 
 fn assert_corrupt<T: Debug>(r: Result<T, StoreError>, table: &str, column: &str) {
     match r {
-        Err(StoreError::Corrupt { table: t, column: c, .. }) if t == table && c == column => {}
+        Err(StoreError::Corrupt {
+            table: t,
+            column: c,
+            ..
+        }) if t == table && c == column => {}
         other => panic!("expected {table}.{column} to be reported corrupt, got {other:?}"),
     }
 }
@@ -107,7 +111,11 @@ async fn opening_a_file_that_is_not_a_database_fails_cleanly() {
         msg.contains("is not an Alcove database") && msg.contains("alcove.db"),
         "{msg}"
     );
-    assert_eq!(std::fs::read(&path).unwrap(), junk, "the file is left alone");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        junk,
+        "the file is left alone"
+    );
 }
 
 #[tokio::test]
@@ -164,7 +172,10 @@ async fn a_new_database_file_is_readable_only_by_its_owner() {
     let (s, _dir) = fresh().await;
     s.meta_put("k", b"v").await.unwrap();
     let path = s.path().to_path_buf();
-    for f in [path.clone(), PathBuf::from(format!("{}-wal", path.display()))] {
+    for f in [
+        path.clone(),
+        PathBuf::from(format!("{}-wal", path.display())),
+    ] {
         let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{}", f.display());
     }
@@ -225,7 +236,10 @@ async fn destroyed_data_keys_leave_no_copy_in_the_database_files() {
             bytes.windows(needle.len()).any(|w| w == needle)
         })
     };
-    assert!(files_contain(&wrapped), "the key was written (the test can see it)");
+    assert!(
+        files_contain(&wrapped),
+        "the key was written (the test can see it)"
+    );
 
     assert_eq!(s.destroy_data_keys(client).await.unwrap(), 1);
     assert!(
