@@ -39,12 +39,7 @@ pub struct PgStore {
 impl PgStore {
     /// Connects, and brings the schema up to date, using the server's default `search_path`.
     pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
-        let options = parse_url(url)?;
-        let pool = pool_options()
-            .connect_with(options)
-            .await
-            .map_err(connect_error)?;
-        Self::migrate(pool).await
+        Self::open(url, None).await
     }
 
     /// Like [`PgStore::connect`], with every table in `schema`: creates the schema if it is
@@ -54,18 +49,29 @@ impl PgStore {
     /// not starting with `pg_`); anything else is refused rather than quoted into SQL.
     pub async fn connect_in_schema(url: &str, schema: &str) -> Result<PgStore, StoreError> {
         check_schema_name(schema)?;
+        Self::open(url, Some(schema)).await
+    }
+
+    async fn open(url: &str, schema: Option<&str>) -> Result<PgStore, StoreError> {
         let options = parse_url(url)?;
 
-        // DDL takes no bind parameters; the name was checked above and is quoted as well.
+        // One direct connection first: an unreachable server or a refused login is reported
+        // at once (the pool would retry until its timeout), and the schema is created.
         let mut conn = options.connect().await.map_err(connect_error)?;
-        conn.execute(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"").as_str())
-            .await
-            .map_err(|e| StoreError::Backend(format!("cannot create schema {schema}: {e}")))?;
+        if let Some(schema) = schema {
+            // DDL takes no bind parameters; the name was checked by the caller and is quoted.
+            conn.execute(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"").as_str())
+                .await
+                .map_err(|e| StoreError::Backend(format!("cannot create schema {schema}: {e}")))?;
+        }
         conn.close().await.map_err(rows::db_err)?;
 
-        let search_path = format!("\"{schema}\"");
-        let pool = pool_options()
-            .after_connect(move |conn, _meta| {
+        let mut pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT);
+        if let Some(schema) = schema {
+            let search_path = format!("\"{schema}\"");
+            pool = pool.after_connect(move |conn, _meta| {
                 let search_path = search_path.clone();
                 Box::pin(async move {
                     sqlx::query("SELECT set_config('search_path', $1, false)")
@@ -74,10 +80,9 @@ impl PgStore {
                         .await?;
                     Ok(())
                 })
-            })
-            .connect_with(options)
-            .await
-            .map_err(connect_error)?;
+            });
+        }
+        let pool = pool.connect_with(options).await.map_err(connect_error)?;
         Self::migrate(pool).await
     }
 
@@ -101,12 +106,6 @@ impl PgStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-fn pool_options() -> PgPoolOptions {
-    PgPoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 
 fn parse_url(url: &str) -> Result<PgConnectOptions, StoreError> {
