@@ -4,7 +4,7 @@ pub mod rfc6238;
 
 use std::sync::Arc;
 
-use alcove::demo::{self, DemoAccount};
+use alcove_app::demo::{self, DemoAccount};
 use alcove_crypto::audit::CheckpointSigner;
 use alcove_crypto::envelope::MasterKey;
 use alcove_domain::{Clock, Role};

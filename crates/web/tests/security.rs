@@ -122,7 +122,7 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn no_message_plaintext_is_in_the_database_file() {
     let app = alcove_testkit::spawn_app().await;
-    let dana = app.token(app.account_named("Dana Whitfield")).await;
+    let dana = app.token(app.account_named("Samuel Okafor")).await;
     let t = thread_of(&app, &dana, "Riley Chen").await;
     let (s, v) = common::get_json(&app, &dana, &format!("/api/v1/threads/{t}/messages")).await;
     assert_eq!(s, 200);
@@ -142,7 +142,7 @@ async fn no_message_plaintext_is_in_the_database_file() {
 #[tokio::test]
 async fn a_ciphertext_copied_onto_another_row_does_not_decrypt() {
     let app = alcove_testkit::spawn_app().await;
-    let dana = app.token(app.account_named("Dana Whitfield")).await;
+    let dana = app.token(app.account_named("Samuel Okafor")).await;
     let t = thread_of(&app, &dana, "Riley Chen").await;
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.dir.path().join("alcove.db").display())).await.unwrap();
     let ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM messages WHERE thread_id = ? ORDER BY sent_at").bind(&t).fetch_all(&db).await.unwrap();

@@ -98,7 +98,7 @@ async fn client_of(state: &AppState, user: &User) -> Result<Option<alcove_domain
 
 pub async fn sign_out_everywhere(Actor(who): Actor, State(state): State<AppState>) -> Result<Response, PageError> {
     state.store.delete_user_sessions(who.user_id, None).await?;
-    let mut r = Redirect::to("/sign-in").into_response();
+    let mut r = Redirect::to("/").into_response();
     r.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
     Ok(r)
 }
