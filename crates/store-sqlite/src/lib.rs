@@ -29,7 +29,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::Row;
+use sqlx::{Connection, Row};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -76,6 +76,14 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT)
             .pragma("secure_delete", "ON");
 
+        // Look before touching: a file that is not ours is refused before anything (such as
+        // switching it to WAL) changes it.
+        let mut probe = SqliteConnection::connect_with(&base)
+            .await
+            .map_err(|e| open_error(path, e))?;
+        refuse_foreign_database(path, &mut probe).await?;
+        probe.close().await.map_err(|e| open_error(path, e))?;
+
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(base.clone().journal_mode(SqliteJournalMode::Wal))
@@ -91,7 +99,6 @@ impl SqliteStore {
                 settings.journal_mode
             )));
         }
-        refuse_foreign_database(path, &writer).await?;
         MIGRATOR
             .run(&writer)
             .await
@@ -190,13 +197,16 @@ fn migrate_error(path: &Path, e: sqlx::migrate::MigrateError) -> StoreError {
 }
 
 /// A valid SQLite file that holds some other application's tables is not ours to migrate.
-async fn refuse_foreign_database(path: &Path, pool: &SqlitePool) -> Result<(), StoreError> {
+async fn refuse_foreign_database(
+    path: &Path,
+    conn: &mut SqliteConnection,
+) -> Result<(), StoreError> {
     let row = sqlx::query(
         "SELECT
             (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'),
             (SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations')",
     )
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await
     .map_err(|e| open_error(path, e))?;
     let tables: i64 = row.try_get(0).map_err(rows::db_err)?;

@@ -132,6 +132,15 @@ async fn a_database_of_another_application_is_refused() {
 
     let msg = backend_message(SqliteStore::open(&path).await);
     assert!(msg.contains("is not an Alcove database"), "{msg}");
+    let mut conn = raw(&path).await;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        mode, "delete",
+        "the other application's file is left as it was"
+    );
 }
 
 #[tokio::test]

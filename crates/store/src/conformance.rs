@@ -34,6 +34,13 @@ impl<S: Store> Fixture for S {
     }
 }
 
+/// A shared store, as the application holds it.
+impl Fixture for std::sync::Arc<dyn Store> {
+    fn store(&self) -> &dyn Store {
+        self.as_ref()
+    }
+}
+
 /// A store plus a guard kept alive as long as it (e.g. the `TempDir` holding an SQLite file).
 impl<S: Store, G> Fixture for (S, G) {
     fn store(&self) -> &dyn Store {
