@@ -1,7 +1,7 @@
 //! A fresh PostgreSQL store per test: a new schema in the test database, dropped when the
 //! test passes (kept, and named, when it fails, so it can be inspected).
 //!
-//! The database comes from `ALCOVE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
+//! The database comes from `PG_TEST_URL` (default `postgres://postgres@127.0.0.1:5432/test`).
 //! These tests fail, never skip, when PostgreSQL cannot be reached.
 
 #![allow(dead_code)] // each test binary uses a different part
@@ -10,7 +10,7 @@ use alcove_store_postgres::PgStore;
 use sqlx::{Connection, Executor, PgConnection};
 
 pub fn url() -> String {
-    std::env::var("ALCOVE_TEST_PG_URL")
+    std::env::var("PG_TEST_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
@@ -53,7 +53,7 @@ impl Drop for SchemaGuard {
 pub async fn connect(schema: &str) -> PgStore {
     PgStore::connect_in_schema(&url(), schema)
         .await
-        .unwrap_or_else(|e| panic!("these tests need PostgreSQL (set ALCOVE_TEST_PG_URL): {e}"))
+        .unwrap_or_else(|e| panic!("these tests need PostgreSQL (set PG_TEST_URL): {e}"))
 }
 
 pub async fn fresh_store() -> (PgStore, SchemaGuard) {
