@@ -2,7 +2,7 @@
 //! Feature modules (messaging, records) own their API routes.
 
 pub mod json;
-mod token;
+pub mod token;
 
 pub use json::ApiJson;
 
