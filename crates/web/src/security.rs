@@ -29,7 +29,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     set(h, "content-security-policy", CSP);
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
-    set(h, "referrer-policy", "no-referrer");
+    // Never tells another site where the user was; `no-referrer` would also make Chromium send
+    // `Origin: null` on our own form posts, which the Origin check must refuse.
+    set(h, "referrer-policy", "same-origin");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "cross-origin-resource-policy", "same-origin");
     set(h, "permissions-policy", "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()");

@@ -17,7 +17,7 @@ async fn every_response_carries_the_csp_and_security_headers() {
         assert!(!h["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
-        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
     }
     let r = reqwest::get(app.url("/sign-in")).await.unwrap();
     assert_eq!(r.headers()["cache-control"], "no-store", "pages are never cached");
@@ -56,12 +56,17 @@ async fn forms_without_the_right_csrf_token_are_refused() {
 }
 
 #[tokio::test]
-async fn a_form_posted_from_another_origin_is_refused() {
+async fn a_form_posted_from_another_origin_or_an_opaque_one_is_refused() {
     let app = alcove_testkit::spawn_app().await;
     let b = TestApp::browser();
     let csrf = csrf_from(&b.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap());
-    let r = b.post(app.url("/sign-in")).header("origin", "https://evil.example").form(&[("csrf", csrf.as_str()), ("email", "a@b.co"), ("password", "x")]).send().await.unwrap();
-    assert_eq!(r.status(), 403);
+    for origin in ["https://evil.example", "null"] {
+        let r = b.post(app.url("/sign-in")).header("origin", origin).form(&[("csrf", csrf.as_str()), ("email", "a@b.co"), ("password", "x")]).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{origin}");
+    }
+    let same = app.base.clone();
+    let r = b.post(app.url("/sign-in")).header("origin", same).form(&[("csrf", csrf.as_str()), ("email", "a@b.co"), ("password", "x")]).send().await.unwrap();
+    assert_eq!(r.status(), 401, "our own origin passes the check and reaches sign-in");
 }
 
 #[tokio::test]

@@ -86,6 +86,7 @@ impl AccessLogPage {
     fn who(&self, e: &AccessEntry) -> String {
         match &e.actor_name {
             Some(n) if e.actor_id.is_some() => n.clone(),
+            _ if e.actor_role == "system" => self.c.t("access-the-system"),
             _ => self.c.t("access-someone-unknown"),
         }
     }
