@@ -5,7 +5,10 @@
 pub mod clock;
 pub mod email;
 pub mod ids;
+pub mod instruments;
 pub mod jurisdiction;
+pub mod licensure;
+pub mod risk;
 pub mod role;
 
 pub use clock::{Clock, ManualClock};
