@@ -38,37 +38,61 @@ impl Config {
     /// Reads `alcove.toml` (from `ALCOVE_CONFIG`, else the working directory, if present) and
     /// `ALCOVE_*` variables. Flags given on the command line are merged over these by the caller.
     pub fn load(toml: Option<&Path>) -> Result<Self, ConfigError> {
-        let path = toml.map(Path::to_path_buf).or_else(|| std::env::var_os("ALCOVE_CONFIG").map(PathBuf::from)).unwrap_or_else(|| "alcove.toml".into());
+        let path = toml
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("ALCOVE_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| "alcove.toml".into());
         let fig = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(path))
             .merge(Env::prefixed("ALCOVE_").ignore(&["config"]));
-        let c: Config = fig.extract().map_err(|e| ConfigError::Figment(e.to_string()))?;
+        let c: Config = fig
+            .extract()
+            .map_err(|e| ConfigError::Figment(e.to_string()))?;
         c.validate()?;
         Ok(c)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
         if let Some(u) = &self.public_url {
-            let parsed = url::Url::parse(u).map_err(|e| ConfigError::Bad { key: "public_url", why: format!("{e} (e.g. https://practice.example)") })?;
+            let parsed = url::Url::parse(u).map_err(|e| ConfigError::Bad {
+                key: "public_url",
+                why: format!("{e} (e.g. https://practice.example)"),
+            })?;
             if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(ConfigError::Bad { key: "public_url", why: "must start with http:// or https://".into() });
+                return Err(ConfigError::Bad {
+                    key: "public_url",
+                    why: "must start with http:// or https://".into(),
+                });
             }
         }
         if let Some(u) = &self.database_url {
             if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
-                return Err(ConfigError::Bad { key: "database_url", why: "must be a postgres:// URL (leave it unset for the built-in SQLite)".into() });
+                return Err(ConfigError::Bad {
+                    key: "database_url",
+                    why: "must be a postgres:// URL (leave it unset for the built-in SQLite)"
+                        .into(),
+                });
             }
         }
         if let Some(a) = &self.addr {
             check_addr(a).map_err(|why| ConfigError::Bad { key: "addr", why })?;
         }
-        for (key, v) in [("staff_idle_minutes", self.staff_idle_minutes), ("client_idle_minutes", self.client_idle_minutes)] {
+        for (key, v) in [
+            ("staff_idle_minutes", self.staff_idle_minutes),
+            ("client_idle_minutes", self.client_idle_minutes),
+        ] {
             if v == Some(0) || v.is_some_and(|m| m > 24 * 60) {
-                return Err(ConfigError::Bad { key, why: "must be between 1 and 1440 minutes".into() });
+                return Err(ConfigError::Bad {
+                    key,
+                    why: "must be between 1 and 1440 minutes".into(),
+                });
             }
         }
         if self.session_hours == Some(0) || self.session_hours.is_some_and(|h| h > 24 * 7) {
-            return Err(ConfigError::Bad { key: "session_hours", why: "must be between 1 and 168 hours".into() });
+            return Err(ConfigError::Bad {
+                key: "session_hours",
+                why: "must be between 1 and 168 hours".into(),
+            });
         }
         Ok(())
     }
@@ -78,7 +102,10 @@ impl Config {
         if let Some(n) = &self.practice_name {
             w.practice_name = n.clone();
         }
-        w.public_url = self.public_url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        w.public_url = self
+            .public_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok());
         if let Some(m) = self.staff_idle_minutes {
             w.staff_idle = chrono::Duration::minutes(m.into());
         }
@@ -94,5 +121,7 @@ impl Config {
 
 /// `HOST:PORT`, e.g. `127.0.0.1:8080`.
 pub fn check_addr(a: &str) -> Result<(), String> {
-    a.parse::<std::net::SocketAddr>().map(|_| ()).map_err(|_| format!("{a:?} is not HOST:PORT such as 127.0.0.1:8080"))
+    a.parse::<std::net::SocketAddr>()
+        .map(|_| ())
+        .map_err(|_| format!("{a:?} is not HOST:PORT such as 127.0.0.1:8080"))
 }

@@ -46,24 +46,94 @@ struct Person {
 }
 
 const PEOPLE: &[Person] = &[
-    Person { role: Role::Clinician, name: "Dana Whitfield", email: "dana.whitfield@alcove-demo.example", slug: Some("dana-whitfield"), credentials: Some("LICSW — licensed clinical social worker (Massachusetts, New York)") },
-    Person { role: Role::Clinician, name: "Samuel Okafor", email: "samuel.okafor@alcove-demo.example", slug: Some("samuel-okafor"), credentials: Some("PhD, licensed psychologist (Pennsylvania; PSYPACT telepsychology)") },
-    Person { role: Role::Supervisor, name: "Maria Alvarez", email: "maria.alvarez@alcove-demo.example", slug: None, credentials: Some("LICSW, clinical supervisor") },
-    Person { role: Role::Admin, name: "Priya Natarajan", email: "priya.natarajan@alcove-demo.example", slug: None, credentials: None },
-    Person { role: Role::Auditor, name: "Tom Becker", email: "tom.becker@alcove-demo.example", slug: None, credentials: None },
-    Person { role: Role::Client, name: "Alex Rivera", email: "alex.rivera@alcove-demo.example", slug: None, credentials: None },
-    Person { role: Role::Client, name: "Jordan Lee", email: "jordan.lee@alcove-demo.example", slug: None, credentials: None },
-    Person { role: Role::Client, name: "Riley Chen", email: "riley.chen@alcove-demo.example", slug: None, credentials: None },
-    Person { role: Role::Client, name: "Casey Morgan", email: "casey.morgan@alcove-demo.example", slug: None, credentials: None },
+    Person {
+        role: Role::Clinician,
+        name: "Dana Whitfield",
+        email: "dana.whitfield@alcove-demo.example",
+        slug: Some("dana-whitfield"),
+        credentials: Some("LICSW — licensed clinical social worker (Massachusetts, New York)"),
+    },
+    Person {
+        role: Role::Clinician,
+        name: "Samuel Okafor",
+        email: "samuel.okafor@alcove-demo.example",
+        slug: Some("samuel-okafor"),
+        credentials: Some("PhD, licensed psychologist (Pennsylvania; PSYPACT telepsychology)"),
+    },
+    Person {
+        role: Role::Supervisor,
+        name: "Maria Alvarez",
+        email: "maria.alvarez@alcove-demo.example",
+        slug: None,
+        credentials: Some("LICSW, clinical supervisor"),
+    },
+    Person {
+        role: Role::Admin,
+        name: "Priya Natarajan",
+        email: "priya.natarajan@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
+    Person {
+        role: Role::Auditor,
+        name: "Tom Becker",
+        email: "tom.becker@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
+    Person {
+        role: Role::Client,
+        name: "Alex Rivera",
+        email: "alex.rivera@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
+    Person {
+        role: Role::Client,
+        name: "Jordan Lee",
+        email: "jordan.lee@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
+    Person {
+        role: Role::Client,
+        name: "Riley Chen",
+        email: "riley.chen@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
+    Person {
+        role: Role::Client,
+        name: "Casey Morgan",
+        email: "casey.morgan@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
 ];
 
 /// (client email, home jurisdiction, clinician email). Casey lives in California, where
 /// neither clinician is licensed: the licensure engine must refuse her sessions.
 const CLIENTS: &[(&str, &str, &str)] = &[
-    ("alex.rivera@alcove-demo.example", "US-MA", "dana.whitfield@alcove-demo.example"),
-    ("jordan.lee@alcove-demo.example", "US-NY", "dana.whitfield@alcove-demo.example"),
-    ("riley.chen@alcove-demo.example", "US-PA", "samuel.okafor@alcove-demo.example"),
-    ("casey.morgan@alcove-demo.example", "US-CA", "dana.whitfield@alcove-demo.example"),
+    (
+        "alex.rivera@alcove-demo.example",
+        "US-MA",
+        "dana.whitfield@alcove-demo.example",
+    ),
+    (
+        "jordan.lee@alcove-demo.example",
+        "US-NY",
+        "dana.whitfield@alcove-demo.example",
+    ),
+    (
+        "riley.chen@alcove-demo.example",
+        "US-PA",
+        "samuel.okafor@alcove-demo.example",
+    ),
+    (
+        "casey.morgan@alcove-demo.example",
+        "US-CA",
+        "dana.whitfield@alcove-demo.example",
+    ),
 ];
 
 /// (client email, messages: (from the client?, text)).
@@ -104,9 +174,20 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
         let totp_secret = p.role.is_staff().then(totp::generate_secret);
         let row = id.to_string();
         let totp_sealed = totp_secret.as_ref().map(|s| {
-            state.keys.master().seal(&Aad { table: "users", column: "totp_sealed", row: &row, key_version: 0 }, s.as_bytes())
+            state.keys.master().seal(
+                &Aad {
+                    table: "users",
+                    column: "totp_sealed",
+                    row: &row,
+                    key_version: 0,
+                },
+                s.as_bytes(),
+            )
         });
-        let email: Email = p.email.parse().map_err(|e| DemoError::Other(format!("{e}")))?;
+        let email: Email = p
+            .email
+            .parse()
+            .map_err(|e| DemoError::Other(format!("{e}")))?;
         state
             .store
             .create_user(&NewUser {
@@ -122,12 +203,29 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
             })
             .await?;
         ids.push((p.email, id, p.role, p.name));
-        accounts.push(DemoAccount { role: p.role, name: p.name.into(), email: p.email.into(), password, totp_secret });
+        accounts.push(DemoAccount {
+            role: p.role,
+            name: p.name.into(),
+            email: p.email.into(),
+            password,
+            totp_secret,
+        });
     }
-    let id_of = |email: &str| ids.iter().find(|(e, ..)| *e == email).map(|(_, id, ..)| *id).expect("demo people are listed");
+    let id_of = |email: &str| {
+        ids.iter()
+            .find(|(e, ..)| *e == email)
+            .map(|(_, id, ..)| *id)
+            .expect("demo people are listed")
+    };
 
     // Maria supervises Dana.
-    state.store.add_supervision(id_of("maria.alvarez@alcove-demo.example"), id_of("dana.whitfield@alcove-demo.example")).await?;
+    state
+        .store
+        .add_supervision(
+            id_of("maria.alvarez@alcove-demo.example"),
+            id_of("dana.whitfield@alcove-demo.example"),
+        )
+        .await?;
 
     for (n, (client_email, home, clinician_email)) in CLIENTS.iter().enumerate() {
         let client = ClientId(Uuid::new_v4());
@@ -143,21 +241,51 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
             .await?;
         state.keys.create_client_key(client).await?;
         let clinician = id_of(clinician_email);
-        state.store.add_to_care_team(client, clinician, CareRole::Primary, now).await?;
-        state.audit.record(By::System, "record.created", Some(client), &format!("client:{client}")).await?;
+        state
+            .store
+            .add_to_care_team(client, clinician, CareRole::Primary, now)
+            .await?;
+        state
+            .audit
+            .record(
+                By::System,
+                "record.created",
+                Some(client),
+                &format!("client:{client}"),
+            )
+            .await?;
 
-        let (_, messages) = THREADS.iter().find(|(e, _)| e == client_email).expect("every demo client has a thread");
+        let (_, messages) = THREADS
+            .iter()
+            .find(|(e, _)| e == client_email)
+            .expect("every demo client has a thread");
         let thread = ThreadId(Uuid::new_v4());
         let started = now - Duration::days(6 - n as i64);
-        state.store.create_thread(&NewThread { id: thread, client_id: client, created_at: started }).await?;
+        state
+            .store
+            .create_thread(&NewThread {
+                id: thread,
+                client_id: client,
+                created_at: started,
+            })
+            .await?;
         for (i, (from_client, text)) in messages.iter().enumerate() {
             let id = MessageId(Uuid::new_v4());
             let row = id.to_string();
-            let body = state.keys.seal(client, body_place(&row), text.as_bytes()).await?;
+            let body = state
+                .keys
+                .seal(client, body_place(&row), text.as_bytes())
+                .await?;
             let sender = if *from_client { user } else { clinician };
             state
                 .store
-                .append_message(&NewMessage { id, thread_id: thread, sender_id: sender, sent_at: started + Duration::hours(3 * i as i64 + 1), body })
+                .append_message(&NewMessage {
+                    id,
+                    thread_id: thread,
+                    sender_id: sender,
+                    sent_at: started + Duration::hours(3 * i as i64 + 1),
+                    body,
+                })
                 .await?;
         }
     }
@@ -169,8 +297,17 @@ pub fn write_accounts(dir: &Path, accounts: &[DemoAccount]) -> std::io::Result<(
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let path = dir.join(ACCOUNTS_FILE);
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
-    f.write_all(serde_json::to_string_pretty(accounts).map_err(std::io::Error::other)?.as_bytes())?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(
+        serde_json::to_string_pretty(accounts)
+            .map_err(std::io::Error::other)?
+            .as_bytes(),
+    )?;
     f.sync_all()
 }
 

@@ -13,7 +13,11 @@ use alcove_web::{Application, SystemClock};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "alcove", version, about = "Alcove: an online therapy practice that keeps clinicians inside the ethics and the law.")]
+#[command(
+    name = "alcove",
+    version,
+    about = "Alcove: an online therapy practice that keeps clinicians inside the ethics and the law."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,9 +86,21 @@ impl<E: std::fmt::Display> From<E> for Failed {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => e.exit(),
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
+            e.exit()
+        }
         Err(e) => {
-            let first = e.to_string().lines().next().unwrap_or("bad arguments").to_owned();
+            let first = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("bad arguments")
+                .to_owned();
             eprintln!("alcove: {}", first.trim_start_matches("error: "));
             return ExitCode::from(2);
         }
@@ -110,10 +126,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
     init_logging(&cfg);
     match cli.command {
         Command::Openapi => {
-            println!("{}", serde_json::to_string_pretty(&alcove_web::api::openapi())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&alcove_web::api::openapi())?
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify { data } } => audit_verify(&cfg, &data_dir(&cfg, data)?).await,
+        Command::Audit {
+            command: AuditCommand::Verify { data },
+        } => audit_verify(&cfg, &data_dir(&cfg, data)?).await,
         Command::Init { data, admin_email } => init(&cfg, &data, admin_email).await,
         Command::Serve { data, addr } => {
             let dir = data_dir(&cfg, data)?;
@@ -123,7 +144,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
         Command::Demo { data, addr } => {
             let dir = match data.or_else(|| cfg.data_dir.clone()) {
                 Some(d) => d,
-                None => tempfile::Builder::new().prefix("alcove-demo-").tempdir()?.keep(),
+                None => tempfile::Builder::new()
+                    .prefix("alcove-demo-")
+                    .tempdir()?
+                    .keep(),
             };
             let fresh = !practice::has_practice(&dir, &cfg);
             let practice = practice::open(&cfg, &dir, Mode::CreateIfEmpty).await?;
@@ -133,9 +157,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
                 demo::write_accounts(&dir, &a)?;
                 a
             } else {
-                demo::read_accounts(&dir).map_err(|e| Failed(1, format!("{}: {e}", dir.join(demo::ACCOUNTS_FILE).display())))?
+                demo::read_accounts(&dir).map_err(|e| {
+                    Failed(
+                        1,
+                        format!("{}: {e}", dir.join(demo::ACCOUNTS_FILE).display()),
+                    )
+                })?
             };
-            let addr = addr.or(cfg.addr.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            let addr = addr
+                .or(cfg.addr.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
             print_demo(&dir, &addr, &accounts);
             serve_state(state, &addr).await
         }
@@ -143,25 +174,42 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
 }
 
 fn data_dir(cfg: &Config, flag: Option<PathBuf>) -> Result<PathBuf, Failed> {
-    flag.or_else(|| cfg.data_dir.clone()).ok_or_else(|| Failed(2, "no data directory: pass --data DIR or set ALCOVE_DATA_DIR".into()))
+    flag.or_else(|| cfg.data_dir.clone()).ok_or_else(|| {
+        Failed(
+            2,
+            "no data directory: pass --data DIR or set ALCOVE_DATA_DIR".into(),
+        )
+    })
 }
 
 fn init_logging(cfg: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(cfg.log.as_deref().unwrap_or("info")).unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_new(cfg.log.as_deref().unwrap_or("info"))
+        .unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn practice_state(cfg: &Config, p: practice::Practice) -> alcove_web::AppState {
     p.into_state(Arc::new(SystemClock), cfg)
 }
 
-async fn serve(cfg: &Config, p: practice::Practice, addr: Option<String>) -> Result<ExitCode, Failed> {
-    let addr = addr.or(cfg.addr.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+async fn serve(
+    cfg: &Config,
+    p: practice::Practice,
+    addr: Option<String>,
+) -> Result<ExitCode, Failed> {
+    let addr = addr
+        .or(cfg.addr.clone())
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
     serve_state(practice_state(cfg, p), &addr).await
 }
 
 async fn serve_state(state: alcove_web::AppState, addr: &str) -> Result<ExitCode, Failed> {
-    let app = Application::bind(state, addr).await.map_err(|e| Failed(1, format!("cannot listen on {addr}: {e}")))?;
+    let app = Application::bind(state, addr)
+        .await
+        .map_err(|e| Failed(1, format!("cannot listen on {addr}: {e}")))?;
     tracing::info!(addr = %app.local_addr()?, backend = app.state().store.backend_name(), "serving");
     app.run_until(shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
@@ -192,7 +240,13 @@ async fn audit_verify(cfg: &Config, dir: &Path) -> Result<ExitCode, Failed> {
         }
         Err(alcove_web::services::audit_log::VerifyError::Broken(b)) => {
             println!("broken at event {}: {b}", b.seq());
-            Err(Failed(1, format!("the audit log is not intact: first bad event is {}", b.seq())))
+            Err(Failed(
+                1,
+                format!(
+                    "the audit log is not intact: first bad event is {}",
+                    b.seq()
+                ),
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -225,7 +279,9 @@ async fn init(cfg: &Config, dir: &Path, admin_email: Email) -> Result<ExitCode, 
     println!("A new practice is ready in {}.", dir.display());
     println!("Administrator: {admin_email}");
     println!("One-time password: {password}");
-    println!("Sign in, set up two-step sign-in when asked, then change this password under Account.");
+    println!(
+        "Sign in, set up two-step sign-in when asked, then change this password under Account."
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -235,9 +291,18 @@ fn print_demo(dir: &Path, addr: &str, accounts: &[demo::DemoAccount]) {
     println!("  open:    http://{addr}/sign-in");
     println!("  details: {}", dir.join(demo::ACCOUNTS_FILE).display());
     println!();
-    println!("{:<11} {:<40} {:<24} TOTP secret (staff: add to any authenticator app)", "role", "email", "password");
+    println!(
+        "{:<11} {:<40} {:<24} TOTP secret (staff: add to any authenticator app)",
+        "role", "email", "password"
+    );
     for a in accounts {
-        println!("{:<11} {:<40} {:<24} {}", a.role.as_str(), a.email, a.password, a.totp_secret.as_deref().unwrap_or("-"));
+        println!(
+            "{:<11} {:<40} {:<24} {}",
+            a.role.as_str(),
+            a.email,
+            a.password,
+            a.totp_secret.as_deref().unwrap_or("-")
+        );
     }
     println!();
 }

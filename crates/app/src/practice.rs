@@ -36,7 +36,10 @@ pub enum PracticeError {
     #[error("database: {0}")]
     Store(#[from] alcove_store::StoreError),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub struct Practice {
@@ -55,13 +58,23 @@ pub enum Mode {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PracticeError + '_ {
-    move |source| PracticeError::Io { path: path.to_path_buf(), source }
+    move |source| PracticeError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Writes a secret file readable by its owner only; never overwrites.
 fn write_secret(path: &Path, contents: &str) -> Result<(), PracticeError> {
-    let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io(path))?;
-    f.write_all(contents.as_bytes()).and_then(|_| f.sync_all()).map_err(io(path))
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(io(path))?;
+    f.write_all(contents.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(io(path))
 }
 
 fn read_secret(path: &Path) -> Result<Option<String>, PracticeError> {
@@ -73,7 +86,8 @@ fn read_secret(path: &Path) -> Result<Option<String>, PracticeError> {
 }
 
 pub fn has_practice(dir: &Path, cfg: &Config) -> bool {
-    dir.join(SIGNING_KEY_FILE).exists() && (cfg.master_key.is_some() || dir.join(MASTER_KEY_FILE).exists())
+    dir.join(SIGNING_KEY_FILE).exists()
+        && (cfg.master_key.is_some() || dir.join(MASTER_KEY_FILE).exists())
 }
 
 pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, PracticeError> {
@@ -87,9 +101,14 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
     }
     let key_path = dir.join(MASTER_KEY_FILE);
     let master = match &cfg.master_key {
-        Some(b64) => MasterKey::from_base64(b64).map_err(|e| PracticeError::MasterKeyEnv(e.to_string()))?,
+        Some(b64) => {
+            MasterKey::from_base64(b64).map_err(|e| PracticeError::MasterKeyEnv(e.to_string()))?
+        }
         None => match read_secret(&key_path)? {
-            Some(s) => MasterKey::from_base64(&s).map_err(|e| PracticeError::KeyFile { path: key_path.clone(), why: e.to_string() })?,
+            Some(s) => MasterKey::from_base64(&s).map_err(|e| PracticeError::KeyFile {
+                path: key_path.clone(),
+                why: e.to_string(),
+            })?,
             None => {
                 let k = MasterKey::generate();
                 write_secret(&key_path, &k.to_base64())?;
@@ -99,7 +118,12 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
     };
     let sign_path = dir.join(SIGNING_KEY_FILE);
     let signer = match read_secret(&sign_path)? {
-        Some(pem) => CheckpointSigner::from_pkcs8_pem(&pem).map_err(|e| PracticeError::KeyFile { path: sign_path.clone(), why: e.to_string() })?,
+        Some(pem) => {
+            CheckpointSigner::from_pkcs8_pem(&pem).map_err(|e| PracticeError::KeyFile {
+                path: sign_path.clone(),
+                why: e.to_string(),
+            })?
+        }
         None => {
             let s = CheckpointSigner::generate();
             write_secret(&sign_path, &s.to_pkcs8_pem())?;
@@ -116,7 +140,12 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
         Some(_) => return Err(PracticeError::WrongMasterKey(key_path)),
         None => store.meta_put(KEY_CHECK, &master.check_value()).await?,
     }
-    Ok(Practice { data_dir: dir.to_path_buf(), store, master, signer })
+    Ok(Practice {
+        data_dir: dir.to_path_buf(),
+        store,
+        master,
+        signer,
+    })
 }
 
 impl Practice {

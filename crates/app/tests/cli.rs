@@ -12,7 +12,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_alcove");
 /// A command with a clean environment: no stray ALCOVE_* from the caller.
 fn alcove(args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
-    c.args(args).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).current_dir(std::env::temp_dir());
+    c.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .current_dir(std::env::temp_dir());
     c
 }
 
@@ -36,7 +39,11 @@ struct Server {
 
 impl Server {
     fn start(mut c: Command, addr: String) -> Server {
-        let child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start alcove");
+        let child = c
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start alcove");
         let s = Server { child, addr };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -54,7 +61,9 @@ impl Server {
 
     /// SIGTERM, as an operator's service manager would send; the server signs a checkpoint.
     fn stop(mut self) -> Output {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.child.try_wait().unwrap().is_none() {
             assert!(Instant::now() < deadline, "server did not stop");
@@ -66,7 +75,10 @@ impl Server {
 
 fn demo(dir: &Path) -> Server {
     let addr = free_addr();
-    Server::start(alcove(&["demo", "--data", dir.to_str().unwrap(), "--addr", &addr]), addr)
+    Server::start(
+        alcove(&["demo", "--data", dir.to_str().unwrap(), "--addr", &addr]),
+        addr,
+    )
 }
 
 async fn token(s: &Server, a: &Value) -> String {
@@ -74,7 +86,12 @@ async fn token(s: &Server, a: &Value) -> String {
     if let Some(secret) = a["totp_secret"].as_str() {
         body["totp"] = rfc6238::code(secret, chrono::Utc::now().timestamp()).into();
     }
-    let r = reqwest::Client::new().post(s.url("/api/v1/auth/token")).json(&body).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(s.url("/api/v1/auth/token"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let status = r.status();
     let v: Value = r.json().await.unwrap();
     assert_eq!(status, 200, "{}: {v}", a["email"]);
@@ -85,8 +102,14 @@ async fn token(s: &Server, a: &Value) -> String {
 async fn demo_writes_the_accounts_file_exactly_as_the_contract_says_and_serves() {
     let dir = tempfile::tempdir().unwrap();
     let s = demo(dir.path());
-    let accounts: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(dir.path().join("demo-accounts.json")).unwrap()).unwrap();
-    let roles: Vec<&str> = accounts.iter().map(|a| a["role"].as_str().unwrap()).collect();
+    let accounts: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("demo-accounts.json")).unwrap(),
+    )
+    .unwrap();
+    let roles: Vec<&str> = accounts
+        .iter()
+        .map(|a| a["role"].as_str().unwrap())
+        .collect();
     for r in ["client", "clinician", "supervisor", "admin", "auditor"] {
         assert!(roles.contains(&r), "a {r} account");
     }
@@ -94,7 +117,11 @@ async fn demo_writes_the_accounts_file_exactly_as_the_contract_says_and_serves()
     assert!(roles.iter().filter(|r| **r == "clinician").count() >= 2);
     for a in &accounts {
         let keys: Vec<&String> = a.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 5, "exactly role, name, email, password, totp_secret: {a}");
+        assert_eq!(
+            keys.len(),
+            5,
+            "exactly role, name, email, password, totp_secret: {a}"
+        );
         let staff = a["role"] != "client";
         assert_eq!(a["totp_secret"].is_string(), staff, "{a}");
         if let Some(secret) = a["totp_secret"].as_str() {
@@ -104,14 +131,26 @@ async fn demo_writes_the_accounts_file_exactly_as_the_contract_says_and_serves()
     for a in &accounts {
         token(&s, a).await;
     }
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.path().join("master.key")).unwrap().permissions());
-    assert_eq!(mode & 0o777, 0o600, "the master key is readable by its owner only");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(dir.path().join("master.key"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "the master key is readable by its owner only"
+    );
     s.stop();
 
     // A second demo run on the same directory keeps the practice and its accounts.
     // (A client signs in: staff codes of this 30-second step were used above and are refused again.)
     let again = demo(dir.path());
-    token(&again, accounts.iter().find(|a| a["role"] == "client").unwrap()).await;
+    token(
+        &again,
+        accounts.iter().find(|a| a["role"] == "client").unwrap(),
+    )
+    .await;
     again.stop();
 }
 
@@ -119,7 +158,10 @@ async fn demo_writes_the_accounts_file_exactly_as_the_contract_says_and_serves()
 async fn audit_verify_passes_on_the_demo_data_and_names_an_edited_row() {
     let dir = tempfile::tempdir().unwrap();
     let s = demo(dir.path());
-    let accounts: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(dir.path().join("demo-accounts.json")).unwrap()).unwrap();
+    let accounts: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("demo-accounts.json")).unwrap(),
+    )
+    .unwrap();
     for a in accounts.iter().filter(|a| a["role"] == "client") {
         token(&s, a).await;
     }
@@ -128,38 +170,91 @@ async fn audit_verify_passes_on_the_demo_data_and_names_an_edited_row() {
     let ok = run(&mut alcove(&["audit", "verify", "--data", d]));
     let out = String::from_utf8_lossy(&ok.stdout);
     assert!(ok.status.success(), "{}{}", out, stderr(&ok));
-    assert!(out.starts_with("ok: ") && out.contains(" events, ") && out.contains(" checkpoints"), "{out}");
-    assert!(!out.contains(" 0 checkpoints"), "shutdown signed a checkpoint: {out}");
+    assert!(
+        out.starts_with("ok: ") && out.contains(" events, ") && out.contains(" checkpoints"),
+        "{out}"
+    );
+    assert!(
+        !out.contains(" 0 checkpoints"),
+        "shutdown signed a checkpoint: {out}"
+    );
 
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("alcove.db").display())).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("alcove.db").display()
+    ))
+    .await
+    .unwrap();
     // Someone with the database file can drop the append-only triggers; the chain still tells.
-    sqlx::query("DROP TRIGGER audit_events_append_only_update").execute(&db).await.unwrap();
-    sqlx::query("UPDATE audit_events SET action = 'thread.view' WHERE seq = 3").execute(&db).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_events_append_only_update")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_events SET action = 'thread.view' WHERE seq = 3")
+        .execute(&db)
+        .await
+        .unwrap();
     db.close().await;
     let bad = run(&mut alcove(&["audit", "verify", "--data", d]));
     assert_eq!(bad.status.code(), Some(1));
     let said = format!("{}{}", String::from_utf8_lossy(&bad.stdout), stderr(&bad));
-    assert!(said.contains("event 3"), "names the sequence number: {said}");
+    assert!(
+        said.contains("event 3"),
+        "names the sequence number: {said}"
+    );
 }
 
 #[tokio::test]
 async fn audit_verify_names_a_deleted_row() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path()).stop();
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("alcove.db").display())).await.unwrap();
-    sqlx::query("DROP TRIGGER audit_events_append_only_delete").execute(&db).await.unwrap();
-    sqlx::query("DELETE FROM audit_events WHERE seq = 2").execute(&db).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("alcove.db").display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("DROP TRIGGER audit_events_append_only_delete")
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+        .execute(&db)
+        .await
+        .unwrap();
     db.close().await;
-    let bad = run(&mut alcove(&["audit", "verify", "--data", dir.path().to_str().unwrap()]));
+    let bad = run(&mut alcove(&[
+        "audit",
+        "verify",
+        "--data",
+        dir.path().to_str().unwrap(),
+    ]));
     assert_eq!(bad.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&bad.stdout).contains("event 2"), "{}", String::from_utf8_lossy(&bad.stdout));
+    assert!(
+        String::from_utf8_lossy(&bad.stdout).contains("event 2"),
+        "{}",
+        String::from_utf8_lossy(&bad.stdout)
+    );
 }
 
 /// What the practice holds, independent of how SQLite lays it out on disk.
 async fn logical_dump(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", dir.join("alcove.db").display())).await.unwrap();
-    let mut rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT key, value FROM meta ORDER BY key").fetch_all(&db).await.unwrap();
-    let users: Vec<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users ORDER BY id").fetch_all(&db).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        dir.join("alcove.db").display()
+    ))
+    .await
+    .unwrap();
+    let mut rows: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT key, value FROM meta ORDER BY key")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    let users: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users ORDER BY id")
+            .fetch_all(&db)
+            .await
+            .unwrap();
     rows.extend(users.into_iter().map(|(a, b)| (a, b.into_bytes())));
     db.close().await;
     rows
@@ -169,17 +264,28 @@ async fn logical_dump(dir: &Path) -> Vec<(String, Vec<u8>)> {
 async fn a_wrong_master_key_fails_start_up_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let init = run(&mut alcove(&["init", "--data", d, "--admin-email", "owner@practice.example"]));
+    let init = run(&mut alcove(&[
+        "init",
+        "--data",
+        d,
+        "--admin-email",
+        "owner@practice.example",
+    ]));
     assert!(init.status.success(), "{}", stderr(&init));
     let before = logical_dump(dir.path()).await;
     let other = alcove_crypto::envelope::MasterKey::generate().to_base64();
-    let o = run(alcove(&["serve", "--data", d, "--addr", &free_addr()]).env("ALCOVE_MASTER_KEY", other));
+    let o = run(
+        alcove(&["serve", "--data", d, "--addr", &free_addr()]).env("ALCOVE_MASTER_KEY", other)
+    );
     assert!(!o.status.success());
     let e = stderr(&o);
     assert_eq!(e.trim().lines().count(), 1, "one clear line: {e}");
     assert!(e.contains("master key does not match"), "{e}");
     assert!(!e.contains("panicked"));
-    assert!(logical_dump(dir.path()).await == before, "nothing was written");
+    assert!(
+        logical_dump(dir.path()).await == before,
+        "nothing was written"
+    );
 }
 
 #[test]
@@ -187,21 +293,52 @@ fn init_creates_a_practice_once_and_refuses_to_overwrite_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("practice");
     let d = d.to_str().unwrap();
-    let o = run(&mut alcove(&["init", "--data", d, "--admin-email", "owner@practice.example"]));
+    let o = run(&mut alcove(&[
+        "init",
+        "--data",
+        d,
+        "--admin-email",
+        "owner@practice.example",
+    ]));
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("owner@practice.example") && out.contains("One-time password: "), "{out}");
-    let again = run(&mut alcove(&["init", "--data", d, "--admin-email", "other@practice.example"]));
+    assert!(
+        out.contains("owner@practice.example") && out.contains("One-time password: "),
+        "{out}"
+    );
+    let again = run(&mut alcove(&[
+        "init",
+        "--data",
+        d,
+        "--admin-email",
+        "other@practice.example",
+    ]));
     assert!(!again.status.success());
-    assert!(stderr(&again).contains("already holds a practice"), "{}", stderr(&again));
-    let bad = run(&mut alcove(&["init", "--data", d, "--admin-email", "not-an-email"]));
+    assert!(
+        stderr(&again).contains("already holds a practice"),
+        "{}",
+        stderr(&again)
+    );
+    let bad = run(&mut alcove(&[
+        "init",
+        "--data",
+        d,
+        "--admin-email",
+        "not-an-email",
+    ]));
     assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]
 fn serve_on_an_empty_directory_explains_how_to_start() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(&mut alcove(&["serve", "--data", dir.path().to_str().unwrap(), "--addr", &free_addr()]));
+    let o = run(&mut alcove(&[
+        "serve",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--addr",
+        &free_addr(),
+    ]));
     assert!(!o.status.success());
     assert!(stderr(&o).contains("alcove init"), "{}", stderr(&o));
 }
@@ -210,10 +347,22 @@ fn serve_on_an_empty_directory_explains_how_to_start() {
 fn a_database_file_that_is_not_a_database_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    assert!(run(&mut alcove(&["init", "--data", d, "--admin-email", "owner@practice.example"])).status.success());
+    assert!(run(&mut alcove(&[
+        "init",
+        "--data",
+        d,
+        "--admin-email",
+        "owner@practice.example"
+    ]))
+    .status
+    .success());
     // The WAL holds pages too: a damaged practice has neither a good main file nor a good log.
     for f in ["alcove.db", "alcove.db-wal"] {
-        std::fs::write(dir.path().join(f), b"this is not sqlite at all, just some bytes".repeat(100)).unwrap();
+        std::fs::write(
+            dir.path().join(f),
+            b"this is not sqlite at all, just some bytes".repeat(100),
+        )
+        .unwrap();
     }
     let _ = std::fs::remove_file(dir.path().join("alcove.db-shm"));
     let o = run(&mut alcove(&["serve", "--data", d, "--addr", &free_addr()]));
@@ -229,13 +378,25 @@ fn unknown_configuration_keys_and_bad_values_stop_start_up_naming_the_key() {
     let d = dir.path().to_str().unwrap();
     let o = run(alcove(&["serve", "--data", d]).env("ALCOVE_NO_SUCH_SETTING", "1"));
     assert!(!o.status.success());
-    assert!(stderr(&o).to_lowercase().contains("no_such_setting"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).to_lowercase().contains("no_such_setting"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(alcove(&["serve", "--data", d]).env("ALCOVE_STAFF_IDLE_MINUTES", "soon"));
     assert!(!o.status.success());
-    assert!(stderr(&o).to_lowercase().contains("staff_idle_minutes"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).to_lowercase().contains("staff_idle_minutes"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(alcove(&["serve", "--data", d]).env("ALCOVE_PUBLIC_URL", "ftp://x"));
     assert!(stderr(&o).contains("public_url"), "{}", stderr(&o));
-    std::fs::write(dir.path().join("alcove.toml"), "practice_name = \"Harbour\"\nlisten_on = \"0.0.0.0:80\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("alcove.toml"),
+        "practice_name = \"Harbour\"\nlisten_on = \"0.0.0.0:80\"\n",
+    )
+    .unwrap();
     let o = run(alcove(&["serve", "--data", d]).current_dir(dir.path()));
     assert!(!o.status.success());
     assert!(stderr(&o).contains("listen_on"), "{}", stderr(&o));
@@ -243,7 +404,12 @@ fn unknown_configuration_keys_and_bad_values_stop_start_up_naming_the_key() {
 
 #[test]
 fn bad_arguments_get_one_line_and_a_non_zero_exit() {
-    for args in [&["frobnicate"][..], &["serve", "--addr", "nonsense"], &["demo", "--port", "1"], &["audit"]] {
+    for args in [
+        &["frobnicate"][..],
+        &["serve", "--addr", "nonsense"],
+        &["demo", "--port", "1"],
+        &["audit"],
+    ] {
         let o = run(&mut alcove(args));
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = stderr(&o);
@@ -256,7 +422,12 @@ fn openapi_prints_the_document() {
     let o = run(&mut alcove(&["openapi"]));
     assert!(o.status.success());
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
-    for p in ["/api/v1/auth/token", "/api/v1/threads", "/api/v1/threads/{id}/messages", "/api/v1/me/access-log"] {
+    for p in [
+        "/api/v1/auth/token",
+        "/api/v1/threads",
+        "/api/v1/threads/{id}/messages",
+        "/api/v1/me/access-log",
+    ] {
         assert!(doc["paths"][p].is_object(), "{p}");
     }
 }
@@ -265,21 +436,49 @@ fn openapi_prints_the_document() {
 async fn demo_runs_on_postgresql_when_alcove_database_url_is_set() {
     let admin = alcove_testkit::pg_url();
     let name = format!("alcove_cli_{}", uuid::Uuid::new_v4().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.expect("test PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.unwrap();
+    let pool = sqlx::PgPool::connect(&admin)
+        .await
+        .expect("test PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .unwrap();
     let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
     let dir = tempfile::tempdir().unwrap();
     let addr = free_addr();
-    let mut c = alcove(&["demo", "--data", dir.path().to_str().unwrap(), "--addr", &addr]);
+    let mut c = alcove(&[
+        "demo",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--addr",
+        &addr,
+    ]);
     c.env("ALCOVE_DATABASE_URL", &url);
     let s = Server::start(c, addr);
-    let accounts: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(dir.path().join("demo-accounts.json")).unwrap()).unwrap();
+    let accounts: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("demo-accounts.json")).unwrap(),
+    )
+    .unwrap();
     let t = token(&s, &accounts[0]).await;
-    let r = reqwest::Client::new().get(s.url("/readyz")).bearer_auth(t).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .get(s.url("/readyz"))
+        .bearer_auth(t)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     s.stop();
-    assert!(!dir.path().join("alcove.db").exists(), "nothing went to SQLite");
-    let o = run(alcove(&["audit", "verify", "--data", dir.path().to_str().unwrap()]).env("ALCOVE_DATABASE_URL", &url));
+    assert!(
+        !dir.path().join("alcove.db").exists(),
+        "nothing went to SQLite"
+    );
+    let o = run(
+        alcove(&["audit", "verify", "--data", dir.path().to_str().unwrap()])
+            .env("ALCOVE_DATABASE_URL", &url),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&pool).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&pool)
+        .await
+        .unwrap();
 }

@@ -16,7 +16,8 @@ use tokio::sync::oneshot;
 
 /// The PostgreSQL server the tests use; `scripts/test` points it at a fresh database per run.
 pub fn pg_url() -> String {
-    std::env::var("PG_TEST_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("PG_TEST_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +43,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { backend: Backend::Sqlite, clock: Arc::new(SystemClock), config: WebConfig::default() }
+        Self {
+            backend: Backend::Sqlite,
+            clock: Arc::new(SystemClock),
+            config: WebConfig::default(),
+        }
     }
 }
 
@@ -51,16 +56,28 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_on(backend: Backend) -> TestApp {
-    spawn(Options { backend, ..Options::default() }).await
+    spawn(Options {
+        backend,
+        ..Options::default()
+    })
+    .await
 }
 
 /// A store of the given backend: SQLite in `dir`, or a fresh schema in the test PostgreSQL.
 pub async fn store(backend: Backend, dir: &std::path::Path) -> Arc<dyn Store> {
     match backend {
-        Backend::Sqlite => Arc::new(SqliteStore::open(&dir.join("alcove.db")).await.expect("open sqlite")),
+        Backend::Sqlite => Arc::new(
+            SqliteStore::open(&dir.join("alcove.db"))
+                .await
+                .expect("open sqlite"),
+        ),
         Backend::Postgres => {
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            Arc::new(PgStore::connect_in_schema(&pg_url(), &schema).await.expect("connect to the test PostgreSQL"))
+            Arc::new(
+                PgStore::connect_in_schema(&pg_url(), &schema)
+                    .await
+                    .expect("connect to the test PostgreSQL"),
+            )
         }
     }
 }
@@ -68,15 +85,30 @@ pub async fn store(backend: Backend, dir: &std::path::Path) -> Arc<dyn Store> {
 pub async fn spawn(opts: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = store(opts.backend, dir.path()).await;
-    let state = AppState::new(store, MasterKey::generate(), CheckpointSigner::generate(), opts.clock, opts.config);
+    let state = AppState::new(
+        store,
+        MasterKey::generate(),
+        CheckpointSigner::generate(),
+        opts.clock,
+        opts.config,
+    );
     let accounts = demo::seed(&state).await.expect("seed demo practice");
-    let app = Application::bind(state.clone(), "127.0.0.1:0").await.expect("bind port 0");
+    let app = Application::bind(state.clone(), "127.0.0.1:0")
+        .await
+        .expect("bind port 0");
     let base = format!("http://{}", app.local_addr().expect("local addr"));
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    TestApp { base, accounts, state, dir, stop: Some(tx), task: Some(task) }
+    TestApp {
+        base,
+        accounts,
+        state,
+        dir,
+        stop: Some(tx),
+        task: Some(task),
+    }
 }
 
 impl TestApp {
@@ -86,11 +118,17 @@ impl TestApp {
 
     /// The first demo account with this role.
     pub fn account(&self, role: Role) -> &DemoAccount {
-        self.accounts.iter().find(|a| a.role == role).expect("demo has every role")
+        self.accounts
+            .iter()
+            .find(|a| a.role == role)
+            .expect("demo has every role")
     }
 
     pub fn account_named(&self, name: &str) -> &DemoAccount {
-        self.accounts.iter().find(|a| a.name == name).expect("demo person exists")
+        self.accounts
+            .iter()
+            .find(|a| a.name == name)
+            .expect("demo person exists")
     }
 
     /// A current TOTP code for an account, from the independent implementation.
@@ -105,32 +143,72 @@ impl TestApp {
         if let Some(code) = self.totp_now(a) {
             body["totp"] = code.into();
         }
-        let resp = reqwest::Client::new().post(self.url("/api/v1/auth/token")).json(&body).send().await.expect("token request");
-        assert_eq!(resp.status(), 200, "token for {}: {}", a.email, resp.text().await.unwrap_or_default());
+        let resp = reqwest::Client::new()
+            .post(self.url("/api/v1/auth/token"))
+            .json(&body)
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(
+            resp.status(),
+            200,
+            "token for {}: {}",
+            a.email,
+            resp.text().await.unwrap_or_default()
+        );
         let v: serde_json::Value = resp.json().await.expect("token json");
         v["token"].as_str().expect("token field").to_owned()
     }
 
     /// An HTTP client with a cookie jar that does not follow redirects.
     pub fn browser() -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     /// Signs in through the web forms (password, then the code for staff) and returns the client.
     pub async fn web_session(&self, a: &DemoAccount) -> reqwest::Client {
         let c = Self::browser();
-        let csrf = csrf_from(&c.get(self.url("/sign-in")).send().await.expect("sign-in page").text().await.expect("html"));
+        let csrf = csrf_from(
+            &c.get(self.url("/sign-in"))
+                .send()
+                .await
+                .expect("sign-in page")
+                .text()
+                .await
+                .expect("html"),
+        );
         let r = c
             .post(self.url("/sign-in"))
-            .form(&[("csrf", csrf.as_str()), ("email", a.email.as_str()), ("password", a.password.as_str())])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", a.email.as_str()),
+                ("password", a.password.as_str()),
+            ])
             .send()
             .await
             .expect("sign in");
         assert_eq!(r.status(), 303, "sign-in for {}", a.email);
         if r.headers().get("location").and_then(|l| l.to_str().ok()) == Some("/sign-in/code") {
-            let csrf = csrf_from(&c.get(self.url("/sign-in/code")).send().await.expect("code page").text().await.expect("html"));
+            let csrf = csrf_from(
+                &c.get(self.url("/sign-in/code"))
+                    .send()
+                    .await
+                    .expect("code page")
+                    .text()
+                    .await
+                    .expect("html"),
+            );
             let code = self.totp_now(a).expect("staff have a TOTP secret");
-            let r = c.post(self.url("/sign-in/code")).form(&[("csrf", csrf.as_str()), ("code", code.as_str())]).send().await.expect("code");
+            let r = c
+                .post(self.url("/sign-in/code"))
+                .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+                .send()
+                .await
+                .expect("code");
             assert_eq!(r.status(), 303, "code for {}", a.email);
         }
         c
@@ -150,6 +228,13 @@ impl TestApp {
 /// The CSRF token from a page's first form.
 pub fn csrf_from(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).map(|i| i + marker.len()).expect("page has a form with a csrf field");
-    html[start..].split('"').next().unwrap_or_default().to_owned()
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a form with a csrf field");
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -11,7 +11,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut n = 0;
     let mut out = Vec::new();
     for ch in s.trim_end_matches('=').bytes() {
-        let v = ALPHABET.iter().position(|&a| a == ch.to_ascii_uppercase())? as u64;
+        let v = ALPHABET
+            .iter()
+            .position(|&a| a == ch.to_ascii_uppercase())? as u64;
         bits = (bits << 5) | v;
         n += 5;
         if n >= 8 {
@@ -29,7 +31,10 @@ pub fn hotp(key: &[u8], counter: u64) -> u32 {
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let off = (h[19] & 0x0f) as usize;
-    let bin = ((h[off] as u32 & 0x7f) << 24) | ((h[off + 1] as u32) << 16) | ((h[off + 2] as u32) << 8) | h[off + 3] as u32;
+    let bin = ((h[off] as u32 & 0x7f) << 24)
+        | ((h[off + 1] as u32) << 16)
+        | ((h[off + 2] as u32) << 8)
+        | h[off + 3] as u32;
     bin % 1_000_000
 }
 
@@ -46,7 +51,13 @@ mod tests {
     fn matches_the_rfc_6238_sha1_vectors() {
         // RFC 6238 Appendix B, seed "12345678901234567890", 8-digit values; 6 digits are the last six.
         let key = b"12345678901234567890";
-        for (t, eight) in [(59u64, "94287082"), (1111111109, "07081804"), (1111111111, "14050471"), (1234567890, "89005924"), (2000000000, "69279037")] {
+        for (t, eight) in [
+            (59u64, "94287082"),
+            (1111111109, "07081804"),
+            (1111111111, "14050471"),
+            (1234567890, "89005924"),
+            (2000000000, "69279037"),
+        ] {
             assert_eq!(format!("{:06}", hotp(key, t / 30)), eight[2..]);
         }
     }

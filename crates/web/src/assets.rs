@@ -10,11 +10,22 @@ pub fn routes() -> RouteTable {
     RouteTable::new().get("/static/{name}", asset)
 }
 
-const FILES: &[(&str, &str, &str)] = &[("app.css", "text/css; charset=utf-8", include_str!("../static/app.css"))];
+const FILES: &[(&str, &str, &str)] = &[(
+    "app.css",
+    "text/css; charset=utf-8",
+    include_str!("../static/app.css"),
+)];
 
 async fn asset(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, ct, body)) => ([(header::CONTENT_TYPE, *ct), (header::CACHE_CONTROL, "public, max-age=3600")], *body).into_response(),
+        Some((_, ct, body)) => (
+            [
+                (header::CONTENT_TYPE, *ct),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *body,
+        )
+            .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -37,6 +37,8 @@ impl Default for WebConfig {
 
 impl WebConfig {
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.as_ref().is_some_and(|u| u.scheme() == "https")
+        self.public_url
+            .as_ref()
+            .is_some_and(|u| u.scheme() == "https")
     }
 }

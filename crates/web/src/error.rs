@@ -36,19 +36,40 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
     }
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Sign in first: send a bearer token from POST /api/v1/auth/token.")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Sign in first: send a bearer token from POST /api/v1/auth/token.",
+        )
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this.")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your role does not allow this.",
+        )
     }
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here, or you may not see it.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is nothing here, or you may not see it.",
+        )
     }
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side. Nothing was changed; please try again.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side. Nothing was changed; please try again.",
+        )
     }
     pub fn too_many(retry_after: u64) -> Self {
         Self {
@@ -67,15 +88,39 @@ impl ApiError {
             StatusCode::NOT_FOUND => Self::not_found(),
             StatusCode::UNAUTHORIZED => Self::unauthorized(),
             StatusCode::FORBIDDEN => Self::forbidden(),
-            StatusCode::METHOD_NOT_ALLOWED => Self::new(status, "method_not_allowed", "This address does not accept that method."),
-            StatusCode::PAYLOAD_TOO_LARGE => Self::new(status, "payload_too_large", "The request body is too large."),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                Self::new(status, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json.")
-            }
-            StatusCode::BAD_REQUEST => Self::new(status, "bad_request", "The request could not be understood."),
-            StatusCode::UNPROCESSABLE_ENTITY => Self::new(status, "invalid_request", "The request has a value we cannot accept."),
+            StatusCode::METHOD_NOT_ALLOWED => Self::new(
+                status,
+                "method_not_allowed",
+                "This address does not accept that method.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                status,
+                "payload_too_large",
+                "The request body is too large.",
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::new(
+                status,
+                "unsupported_media_type",
+                "Send the body as JSON with Content-Type: application/json.",
+            ),
+            StatusCode::BAD_REQUEST => Self::new(
+                status,
+                "bad_request",
+                "The request could not be understood.",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY => Self::new(
+                status,
+                "invalid_request",
+                "The request has a value we cannot accept.",
+            ),
             s if s.is_server_error() => Self::internal(),
-            s => Self::new(s, "request_failed", s.canonical_reason().unwrap_or("The request failed.").to_owned()),
+            s => Self::new(
+                s,
+                "request_failed",
+                s.canonical_reason()
+                    .unwrap_or("The request failed.")
+                    .to_owned(),
+            ),
         }
     }
 }
@@ -88,10 +133,16 @@ impl fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+            },
+        };
         let mut resp = (self.status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         resp
     }
@@ -113,7 +164,11 @@ impl From<KeyringError> for ApiError {
     fn from(e: KeyringError) -> Self {
         tracing::error!(error = %e, "key or decryption failure");
         match e {
-            KeyringError::Shredded => Self::new(StatusCode::NOT_FOUND, "record_destroyed", "This record was destroyed and cannot be read."),
+            KeyringError::Shredded => Self::new(
+                StatusCode::NOT_FOUND,
+                "record_destroyed",
+                "This record was destroyed and cannot be read.",
+            ),
             _ => Self::internal(),
         }
     }
@@ -130,7 +185,11 @@ pub struct PageError {
 
 impl PageError {
     pub fn new(status: StatusCode, key: &'static str) -> Self {
-        Self { status, key, retry_after: None }
+        Self {
+            status,
+            key,
+            retry_after: None,
+        }
     }
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "error-not-found")
@@ -163,11 +222,16 @@ struct ErrorPage {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let page = ErrorPage { c: crate::pages::Chrome::bare(Tr::default()), status: self.status.as_u16(), key: self.key };
+        let page = ErrorPage {
+            c: crate::pages::Chrome::bare(Tr::default()),
+            status: self.status.as_u16(),
+            key: self.key,
+        };
         let html = page.render().unwrap_or_else(|_| "Error".to_owned());
         let mut resp = (self.status, Html(html)).into_response();
         if let Some(s) = self.retry_after {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         resp
     }

@@ -5,7 +5,9 @@ use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub fn routes() -> RouteTable {
-    RouteTable::new().get("/healthz", healthz).get("/readyz", readyz)
+    RouteTable::new()
+        .get("/healthz", healthz)
+        .get("/readyz", readyz)
 }
 
 /// The process is up.

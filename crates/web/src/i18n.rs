@@ -25,7 +25,9 @@ pub struct Tr {
 
 impl Default for Tr {
     fn default() -> Self {
-        Self { lang: "en".parse().expect("static language tag") }
+        Self {
+            lang: "en".parse().expect("static language tag"),
+        }
     }
 }
 
@@ -56,7 +58,10 @@ impl Tr {
     /// One named argument, e.g. `tr.t1("signed-in-as", "name", "Dana")`.
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
-        args.insert(Cow::Owned(name.to_owned()), FluentValue::from(value.to_string()));
+        args.insert(
+            Cow::Owned(name.to_owned()),
+            FluentValue::from(value.to_string()),
+        );
         LOCALES.lookup_with_args(&self.lang, key, &args)
     }
 
@@ -69,7 +74,10 @@ impl Tr {
 impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let al = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let al = parts
+            .headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
         Ok(Tr::negotiate(al))
     }
 }

@@ -60,7 +60,13 @@ pub fn route_table() -> routes::RouteTable {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, master: MasterKey, signer: CheckpointSigner, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        master: MasterKey,
+        signer: CheckpointSigner,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+    ) -> Self {
         let master = Arc::new(master);
         Self {
             keys: Keyring::new(master, store.clone(), clock.clone()),
@@ -80,12 +86,18 @@ pub fn router(state: AppState) -> Router {
     route_table()
         .into_router()
         .layer(from_fn_with_state(state.clone(), security::csrf))
-        .layer(from_fn_with_state(state.clone(), auth::session::resolve_identity))
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::session::resolve_identity,
+        ))
         .layer(Extension(api::json::BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(CatchPanicLayer::new())
         .layer(from_fn(security::shape_errors))
-        .layer(from_fn_with_state(state.clone(), security::security_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
         .with_state(state)
 }
 
@@ -97,7 +109,10 @@ pub struct Application {
 
 impl Application {
     pub async fn bind(state: AppState, addr: &str) -> std::io::Result<Self> {
-        Ok(Self { listener: TcpListener::bind(addr).await?, state })
+        Ok(Self {
+            listener: TcpListener::bind(addr).await?,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -109,9 +124,14 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then signs a checkpoint over the chain head.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await?;
         if let Err(e) = self.state.audit.checkpoint_now().await {
             tracing::error!(error = %e, "could not sign the shutdown checkpoint");
         }

@@ -31,7 +31,12 @@ pub struct Chrome {
 impl Chrome {
     /// For error pages rendered outside a request's context.
     pub fn bare(tr: Tr) -> Self {
-        Self { tr, practice: String::new(), user: None, csrf: String::new() }
+        Self {
+            tr,
+            practice: String::new(),
+            user: None,
+            csrf: String::new(),
+        }
     }
 
     pub fn t(&self, key: &str) -> String {
@@ -47,7 +52,9 @@ impl Chrome {
     }
 
     pub fn role_is(&self, role: &str) -> bool {
-        self.user.as_ref().is_some_and(|u| u.complete && u.role.as_str() == role)
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.complete && u.role.as_str() == role)
     }
 
     pub fn signed_in(&self) -> bool {
@@ -62,11 +69,27 @@ impl Chrome {
 
 impl FromRequestParts<AppState> for Chrome {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let tr = Tr::from_request_parts(parts, state).await?;
-        let user = parts.extensions.get::<Identity>().map(|i| NavUser { name: i.name.clone(), role: i.role, complete: !i.mfa_pending });
-        let csrf = parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
-        Ok(Self { tr, practice: state.config.practice_name.clone(), user, csrf })
+        let user = parts.extensions.get::<Identity>().map(|i| NavUser {
+            name: i.name.clone(),
+            role: i.role,
+            complete: !i.mfa_pending,
+        });
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        Ok(Self {
+            tr,
+            practice: state.config.practice_name.clone(),
+            user,
+            csrf,
+        })
     }
 }
 

@@ -26,7 +26,13 @@ impl RouteTable {
         Self::default()
     }
 
-    fn on<H, T>(mut self, method: &'static str, filter: MethodFilter, path: &'static str, h: H) -> Self
+    fn on<H, T>(
+        mut self,
+        method: &'static str,
+        filter: MethodFilter,
+        path: &'static str,
+        h: H,
+    ) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -63,6 +69,8 @@ impl RouteTable {
     }
 
     pub fn into_router(self) -> Router<AppState> {
-        self.by_path.into_iter().fold(Router::new(), |r, (path, mr)| r.route(path, mr))
+        self.by_path
+            .into_iter()
+            .fold(Router::new(), |r, (path, mr)| r.route(path, mr))
     }
 }

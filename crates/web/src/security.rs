@@ -14,7 +14,8 @@ use crate::error::{ApiError, PageError};
 use crate::state::AppState;
 
 /// DESIGN.md, exactly: no inline script or style, no third-party origin.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The form field every state-changing form carries.
@@ -34,9 +35,17 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     set(h, "referrer-policy", "same-origin");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "cross-origin-resource-policy", "same-origin");
-    set(h, "permissions-policy", "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()",
+    );
     if state.config.secure_cookies() {
-        set(h, "strict-transport-security", "max-age=63072000; includeSubDomains");
+        set(
+            h,
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        );
     }
     // Pages hold clinical content: never let a shared or back-button cache keep them.
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -53,7 +62,10 @@ pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     if let Some(u) = &state.config.public_url {
         return origin == u.origin().ascii_serialization();
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     origin == format!("http://{host}") || origin == format!("https://{host}")
 }
 
@@ -85,14 +97,17 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
         if !is_form {
-            return PageError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-bad-request").into_response();
+            return PageError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-bad-request")
+                .into_response();
         }
         let (parts, body) = req.into_parts();
         let bytes = match to_bytes(body, state.config.body_limit).await {
             Ok(b) => b,
             Err(_) => return PageError::for_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
         };
-        let sent = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+        let sent = url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.into_owned());
         let ok = sent.is_some_and(|s| token::constant_time_eq(s.as_bytes(), expected.as_bytes()));
         if !ok {
             return PageError::new(StatusCode::FORBIDDEN, "error-csrf").into_response();
@@ -102,7 +117,10 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     req.extensions_mut().insert(CsrfToken(expected.clone()));
     let mut resp = next.run(req).await;
     if fresh {
-        resp.headers_mut().append(header::SET_COOKIE, cookie(&state, CSRF_COOKIE, &expected, None));
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(&state, CSRF_COOKIE, &expected, None),
+        );
     }
     resp
 }
@@ -116,12 +134,24 @@ pub async fn shape_errors(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return resp;
     }
-    let ct = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let already = if api { ct.starts_with("application/json") } else { ct.starts_with("text/html") };
+    let ct = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let already = if api {
+        ct.starts_with("application/json")
+    } else {
+        ct.starts_with("text/html")
+    };
     if already {
         return resp;
     }
-    let mut shaped = if api { ApiError::for_status(status).into_response() } else { PageError::for_status(status).into_response() };
+    let mut shaped = if api {
+        ApiError::for_status(status).into_response()
+    } else {
+        PageError::for_status(status).into_response()
+    };
     // Keep what tells the caller how to proceed (Allow on 405, Retry-After on 429, cookies).
     for name in [header::ALLOW, header::RETRY_AFTER, header::SET_COOKIE] {
         for v in resp.headers().get_all(&name) {

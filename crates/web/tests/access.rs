@@ -17,48 +17,87 @@ on_both_backends!(every_demo_account_gets_a_token, |app: TestApp| async move {
     }
 });
 
-on_both_backends!(client_cannot_read_another_clients_thread, |app: TestApp| async move {
-    let dana = app.token(app.account_named("Dana Whitfield")).await;
-    let jordans = thread_of(&app, &dana, "Jordan Lee").await;
-    let alex = app.token(app.account_named("Alex Rivera")).await;
-    let r = reqwest::Client::new().get(app.url(&format!("/api/v1/threads/{jordans}/messages"))).bearer_auth(&alex).send().await.unwrap();
-    assert_eq!(r.status(), 404);
-    let body = r.text().await.unwrap();
-    assert!(!body.contains("worksheet") && !body.contains("breathing"), "no content of Jordan's messages: {body}");
-    let (_, mine) = get_json(&app, &alex, "/api/v1/threads").await;
-    let names: Vec<&str> = mine["threads"].as_array().unwrap().iter().map(|t| t["client_name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Alex Rivera"], "a client lists only their own threads");
-});
+on_both_backends!(
+    client_cannot_read_another_clients_thread,
+    |app: TestApp| async move {
+        let dana = app.token(app.account_named("Dana Whitfield")).await;
+        let jordans = thread_of(&app, &dana, "Jordan Lee").await;
+        let alex = app.token(app.account_named("Alex Rivera")).await;
+        let r = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/threads/{jordans}/messages")))
+            .bearer_auth(&alex)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let body = r.text().await.unwrap();
+        assert!(
+            !body.contains("worksheet") && !body.contains("breathing"),
+            "no content of Jordan's messages: {body}"
+        );
+        let (_, mine) = get_json(&app, &alex, "/api/v1/threads").await;
+        let names: Vec<&str> = mine["threads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["client_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["Alex Rivera"],
+            "a client lists only their own threads"
+        );
+    }
+);
 
-on_both_backends!(clinician_reading_a_thread_shows_in_the_clients_access_log, |app: TestApp| async move {
-    let dana = app.token(app.account_named("Dana Whitfield")).await;
-    let alexs = thread_of(&app, &dana, "Alex Rivera").await;
-    let (s, msgs) = get_json(&app, &dana, &format!("/api/v1/threads/{alexs}/messages")).await;
-    assert_eq!(s, 200);
-    assert!(msgs["messages"][1]["body"].as_str().unwrap().contains("Thursday"), "decrypted content: {msgs}");
-    let alex = app.token(app.account_named("Alex Rivera")).await;
-    let (s, log) = get_json(&app, &alex, "/api/v1/me/access-log").await;
-    assert_eq!(s, 200);
-    let entries = log["entries"].as_array().unwrap();
-    let view = entries.iter().find(|e| e["action"] == "thread.view").expect("the view is logged");
-    assert_eq!(view["actor"]["name"], "Dana Whitfield");
-    assert_eq!(view["actor"]["role"], "clinician");
-    let times: Vec<&str> = entries.iter().map(|e| e["at"].as_str().unwrap()).collect();
-    let mut sorted = times.clone();
-    sorted.sort_by(|a, b| b.cmp(a));
-    assert_eq!(times, sorted, "newest first");
-});
+on_both_backends!(
+    clinician_reading_a_thread_shows_in_the_clients_access_log,
+    |app: TestApp| async move {
+        let dana = app.token(app.account_named("Dana Whitfield")).await;
+        let alexs = thread_of(&app, &dana, "Alex Rivera").await;
+        let (s, msgs) = get_json(&app, &dana, &format!("/api/v1/threads/{alexs}/messages")).await;
+        assert_eq!(s, 200);
+        assert!(
+            msgs["messages"][1]["body"]
+                .as_str()
+                .unwrap()
+                .contains("Thursday"),
+            "decrypted content: {msgs}"
+        );
+        let alex = app.token(app.account_named("Alex Rivera")).await;
+        let (s, log) = get_json(&app, &alex, "/api/v1/me/access-log").await;
+        assert_eq!(s, 200);
+        let entries = log["entries"].as_array().unwrap();
+        let view = entries
+            .iter()
+            .find(|e| e["action"] == "thread.view")
+            .expect("the view is logged");
+        assert_eq!(view["actor"]["name"], "Dana Whitfield");
+        assert_eq!(view["actor"]["role"], "clinician");
+        let times: Vec<&str> = entries.iter().map(|e| e["at"].as_str().unwrap()).collect();
+        let mut sorted = times.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(times, sorted, "newest first");
+    }
+);
 
-on_both_backends!(a_clinician_cannot_read_another_clinicians_client, |app: TestApp| async move {
-    let dana = app.token(app.account_named("Dana Whitfield")).await;
-    let alexs = thread_of(&app, &dana, "Alex Rivera").await;
-    let sam = app.token(app.account_named("Samuel Okafor")).await;
-    let (s, v) = get_json(&app, &sam, &format!("/api/v1/threads/{alexs}/messages")).await;
-    assert_eq!(s, 404);
-    assert_error_shape(&v, "not_found");
-    let (_, list) = get_json(&app, &sam, "/api/v1/threads").await;
-    assert!(list["threads"].as_array().unwrap().iter().all(|t| t["client_name"] != "Alex Rivera"));
-});
+on_both_backends!(
+    a_clinician_cannot_read_another_clinicians_client,
+    |app: TestApp| async move {
+        let dana = app.token(app.account_named("Dana Whitfield")).await;
+        let alexs = thread_of(&app, &dana, "Alex Rivera").await;
+        let sam = app.token(app.account_named("Samuel Okafor")).await;
+        let (s, v) = get_json(&app, &sam, &format!("/api/v1/threads/{alexs}/messages")).await;
+        assert_eq!(s, 404);
+        assert_error_shape(&v, "not_found");
+        let (_, list) = get_json(&app, &sam, "/api/v1/threads").await;
+        assert!(list["threads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["client_name"] != "Alex Rivera"));
+    }
+);
 
 #[tokio::test]
 async fn admins_auditors_and_supervisors_get_no_messages() {
@@ -67,7 +106,10 @@ async fn admins_auditors_and_supervisors_get_no_messages() {
     let alexs = thread_of(&app, &dana, "Alex Rivera").await;
     for role in [Role::Admin, Role::Auditor, Role::Supervisor] {
         let t = app.token(app.account(role)).await;
-        for path in ["/api/v1/threads".to_owned(), format!("/api/v1/threads/{alexs}/messages")] {
+        for path in [
+            "/api/v1/threads".to_owned(),
+            format!("/api/v1/threads/{alexs}/messages"),
+        ] {
             let (s, v) = get_json(&app, &t, &path).await;
             assert_eq!(s, 403, "{role} on {path}");
             assert_error_shape(&v, "forbidden");
@@ -93,9 +135,22 @@ async fn the_api_ignores_cookies_and_pages_ignore_bearer_tokens() {
     let app = alcove_testkit::spawn_app().await;
     let alex = app.account_named("Alex Rivera").clone();
     let browser = app.web_session(&alex).await;
-    let r = browser.get(app.url("/api/v1/threads")).send().await.unwrap();
-    assert_eq!(r.status(), 401, "a page cookie never authorises an API call");
+    let r = browser
+        .get(app.url("/api/v1/threads"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        401,
+        "a page cookie never authorises an API call"
+    );
     let token = app.token(&alex).await;
-    let r = alcove_testkit::TestApp::browser().get(app.url("/home")).bearer_auth(token).send().await.unwrap();
+    let r = alcove_testkit::TestApp::browser()
+        .get(app.url("/home"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303, "a token never drives a page");
 }

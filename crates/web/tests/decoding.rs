@@ -43,10 +43,20 @@ proptest! {
 
 #[test]
 fn a_well_formed_token_request_decodes() {
-    let t: TokenIn = decode(Some("application/json"), br#"{"email":"a@b.co","password":"pw","totp":"123456"}"#).unwrap();
-    assert_eq!((t.email.as_str(), t.totp.as_deref()), ("a@b.co", Some("123456")));
+    let t: TokenIn = decode(
+        Some("application/json"),
+        br#"{"email":"a@b.co","password":"pw","totp":"123456"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (t.email.as_str(), t.totp.as_deref()),
+        ("a@b.co", Some("123456"))
+    );
     // TokenIn has no Debug on purpose (it holds a password), so no unwrap_err here.
-    let Err(e) = decode::<TokenIn>(Some("application/json"), br#"{"email":"a@b.co","password":"pw","role":"admin"}"#) else {
+    let Err(e) = decode::<TokenIn>(
+        Some("application/json"),
+        br#"{"email":"a@b.co","password":"pw","role":"admin"}"#,
+    ) else {
         panic!("an unknown field must be refused");
     };
     assert_eq!(e.code, "invalid_field");

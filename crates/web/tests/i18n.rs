@@ -11,7 +11,11 @@ fn keys_in(text: &str) -> Vec<String> {
         while let Some(i) = rest.find(marker) {
             rest = &rest[i + marker.len()..];
             let key: String = rest.chars().take_while(|c| *c != '"').collect();
-            if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            if !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
                 keys.push(key);
             }
         }
@@ -36,7 +40,11 @@ fn defined_keys(ftl: &Path) -> Vec<String> {
         .unwrap()
         .lines()
         .filter_map(|l| l.split_once(" =").map(|(k, _)| k))
-        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        .filter(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -48,19 +56,43 @@ fn every_message_key_used_exists_in_english() {
     walk(&root.join("templates"), &mut keys);
     walk(&root.join("src"), &mut keys);
     // Keys built at run time: role labels, error pages, notices.
-    for k in ["role-client", "role-clinician", "role-supervisor", "role-admin", "role-auditor", "role-anonymous", "role-system"] {
+    for k in [
+        "role-client",
+        "role-clinician",
+        "role-supervisor",
+        "role-admin",
+        "role-auditor",
+        "role-anonymous",
+        "role-system",
+    ] {
         keys.push(k.into());
     }
-    assert!(keys.len() > 100, "found {} keys; the scanner is looking in the right place", keys.len());
+    assert!(
+        keys.len() > 100,
+        "found {} keys; the scanner is looking in the right place",
+        keys.len()
+    );
     let defined = defined_keys(&root.join("locales/en/main.ftl"));
     let missing: Vec<&String> = keys.iter().filter(|k| !defined.contains(*k)).collect();
-    assert!(missing.is_empty(), "keys missing from locales/en/main.ftl: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "keys missing from locales/en/main.ftl: {missing:?}"
+    );
 }
 
 #[test]
 fn error_and_notice_keys_named_in_code_exist() {
     let tr = Tr::default();
-    for k in ["error-not-found", "error-forbidden", "error-internal", "error-too-many", "error-too-large", "error-bad-request", "error-csrf", "password-changed"] {
+    for k in [
+        "error-not-found",
+        "error-forbidden",
+        "error-internal",
+        "error-too-many",
+        "error-too-large",
+        "error-bad-request",
+        "error-csrf",
+        "password-changed",
+    ] {
         assert!(tr.has(k), "{k}");
     }
 }

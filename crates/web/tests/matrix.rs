@@ -23,8 +23,16 @@ enum Who {
     Auditor,
 }
 
-const EVERYONE: [Who; 8] =
-    [Who::Anonymous, Who::ClientOwn, Who::ClientOther, Who::ClinicianOwn, Who::ClinicianOther, Who::Supervisor, Who::Admin, Who::Auditor];
+const EVERYONE: [Who; 8] = [
+    Who::Anonymous,
+    Who::ClientOwn,
+    Who::ClientOther,
+    Who::ClinicianOwn,
+    Who::ClinicianOther,
+    Who::Supervisor,
+    Who::Admin,
+    Who::Auditor,
+];
 
 impl Who {
     fn person(self) -> Option<&'static str> {
@@ -73,7 +81,10 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/account/two-factor"), SignedIn),
         (("POST", "/account/two-factor"), SignedIn),
         (("POST", "/account/recovery-codes"), SignedIn),
-        (("GET", "/messages"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (
+            ("GET", "/messages"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
         (("GET", "/messages/{id}"), CareTeam),
         (("GET", "/me/access-log"), Only(&[ClientOwn, ClientOther])),
         (("GET", "/audit"), Only(&[Auditor])),
@@ -82,9 +93,15 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("DELETE", "/api/v1/auth/token"), SignedIn),
         (("GET", "/api/v1/me"), SignedIn),
         (("GET", "/api/v1/openapi.json"), Public),
-        (("GET", "/api/v1/threads"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (
+            ("GET", "/api/v1/threads"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
         (("GET", "/api/v1/threads/{id}/messages"), CareTeam),
-        (("GET", "/api/v1/me/access-log"), Only(&[ClientOwn, ClientOther])),
+        (
+            ("GET", "/api/v1/me/access-log"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
     ])
 }
 
@@ -100,7 +117,10 @@ fn allowed(rule: Rule, who: Who) -> bool {
 /// Routes that end the caller's session get a fresh one each time, so they run without
 /// disturbing the rest.
 fn ends_session(path: &str) -> bool {
-    matches!(path, "/sign-out" | "/account/sign-out-everywhere" | "/api/v1/auth/token")
+    matches!(
+        path,
+        "/sign-out" | "/account/sign-out-everywhere" | "/api/v1/auth/token"
+    )
 }
 
 struct Caller {
@@ -113,8 +133,20 @@ async fn caller(app: &TestApp, clock: &ManualClock, who: Who) -> Caller {
     match who.person() {
         None => {
             let web = TestApp::browser();
-            let csrf = csrf_from(&web.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap());
-            Caller { web, token: None, csrf }
+            let csrf = csrf_from(
+                &web.get(app.url("/sign-in"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap(),
+            );
+            Caller {
+                web,
+                token: None,
+                csrf,
+            }
         }
         Some(name) => {
             let a = app.account_named(name).clone();
@@ -123,8 +155,20 @@ async fn caller(app: &TestApp, clock: &ManualClock, who: Who) -> Caller {
             let web = app.web_session(&a).await;
             clock.advance(Duration::seconds(31));
             let token = app.token(&a).await;
-            let csrf = csrf_from(&web.get(app.url("/account")).send().await.unwrap().text().await.unwrap());
-            Caller { web, token: Some(token), csrf }
+            let csrf = csrf_from(
+                &web.get(app.url("/account"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap(),
+            );
+            Caller {
+                web,
+                token: Some(token),
+                csrf,
+            }
         }
     }
 }
@@ -143,21 +187,53 @@ fn reached(method: &str, path: &str, status: u16, location: Option<&str>) -> boo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_enforces_the_role_and_care_relation_matrix() {
-    let clock = Arc::new(ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()));
-    let app = spawn(Options { clock: clock.clone(), ..Options::default() }).await;
+    let clock = Arc::new(ManualClock::at(
+        Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+    ));
+    let app = spawn(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
     let table = expected();
     let routes = alcove_web::route_table().list();
 
-    let missing: Vec<_> = routes.iter().filter(|r| !table.contains_key(&(r.method, r.path))).collect();
-    assert!(missing.is_empty(), "routes missing from the authorisation matrix: {missing:?}");
-    let stale: Vec<_> = table.keys().filter(|k| !routes.iter().any(|r| (r.method, r.path) == **k)).collect();
-    assert!(stale.is_empty(), "matrix rows for routes that no longer exist: {stale:?}");
+    let missing: Vec<_> = routes
+        .iter()
+        .filter(|r| !table.contains_key(&(r.method, r.path)))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorisation matrix: {missing:?}"
+    );
+    let stale: Vec<_> = table
+        .keys()
+        .filter(|k| !routes.iter().any(|r| (r.method, r.path) == **k))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that no longer exist: {stale:?}"
+    );
 
     let dana = app.token(app.account_named("Dana Whitfield")).await;
-    let threads: serde_json::Value =
-        reqwest::Client::new().get(app.url("/api/v1/threads")).bearer_auth(&dana).send().await.unwrap().json().await.unwrap();
-    let alex_thread =
-        threads["threads"].as_array().unwrap().iter().find(|t| t["client_name"] == "Alex Rivera").unwrap()["id"].as_str().unwrap().to_owned();
+    let threads: serde_json::Value = reqwest::Client::new()
+        .get(app.url("/api/v1/threads"))
+        .bearer_auth(&dana)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let alex_thread = threads["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["client_name"] == "Alex Rivera")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let mut callers = BTreeMap::new();
     for who in EVERYONE {
@@ -169,7 +245,11 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
     ordered.sort_by_key(|r| ends_session(r.path)); // session-ending routes last
     for route in &ordered {
         let rule = table[&(route.method, route.path)];
-        let path = route.path.replace("{id}", &alex_thread).replace("{slug}", "dana-whitfield").replace("{name}", "app.css");
+        let path = route
+            .path
+            .replace("{id}", &alex_thread)
+            .replace("{slug}", "dana-whitfield")
+            .replace("{name}", "app.css");
         for who in EVERYONE {
             let fresh;
             let c = if ends_session(route.path) && who != Anonymous {
@@ -179,7 +259,11 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
                 &callers[&who]
             };
             let api = path.starts_with("/api/");
-            let client = if api { reqwest::Client::new() } else { c.web.clone() };
+            let client = if api {
+                reqwest::Client::new()
+            } else {
+                c.web.clone()
+            };
             let url = app.url(&path);
             let mut req = match route.method {
                 "GET" => client.get(&url),
@@ -195,26 +279,47 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
                 }
             } else if route.method == "POST" {
                 // A valid form token and values that change nothing (wrong password, bad code).
-                req = req.form(&[("csrf", c.csrf.as_str()), ("current", "not the password"), ("code", "000000"), ("email", "nobody@alcove-demo.example")]);
+                req = req.form(&[
+                    ("csrf", c.csrf.as_str()),
+                    ("current", "not the password"),
+                    ("code", "000000"),
+                    ("email", "nobody@alcove-demo.example"),
+                ]);
             }
             let resp = req.send().await.unwrap();
             let status = resp.status().as_u16();
-            let location = resp.headers().get("location").and_then(|l| l.to_str().ok()).map(str::to_owned);
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_owned);
             let got = reached(route.method, route.path, status, location.as_deref());
             let want = allowed(rule, who);
             if got != want {
-                failures.push(format!("{} {} as {who:?}: expected {}, got {status} {location:?}", route.method, route.path, if want { "allowed" } else { "denied" }));
+                failures.push(format!(
+                    "{} {} as {who:?}: expected {}, got {status} {location:?}",
+                    route.method,
+                    route.path,
+                    if want { "allowed" } else { "denied" }
+                ));
             }
             if !want {
                 let body = resp.text().await.unwrap_or_default();
                 for secret in ["Thursday", "welcome to the portal"] {
                     if body.contains(secret) {
-                        failures.push(format!("{} {} as {who:?}: denied but the body holds clinical content", route.method, route.path));
+                        failures.push(format!(
+                            "{} {} as {who:?}: denied but the body holds clinical content",
+                            route.method, route.path
+                        ));
                     }
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "authorisation matrix failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorisation matrix failures:\n{}",
+        failures.join("\n")
+    );
     let _ = clock.now();
 }

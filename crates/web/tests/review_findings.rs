@@ -10,8 +10,14 @@ use chrono::{TimeZone, Utc};
 use serde_json::json;
 
 async fn manual_app() -> (TestApp, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()));
-    let app = spawn(Options { clock: clock.clone(), ..Options::default() }).await;
+    let clock = Arc::new(ManualClock::at(
+        Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap(),
+    ));
+    let app = spawn(Options {
+        clock: clock.clone(),
+        ..Options::default()
+    })
+    .await;
     (app, clock)
 }
 
@@ -25,25 +31,62 @@ async fn concurrent_totp_guesses_are_not_held_to_the_per_account_limit() {
     let dana = app.account_named("Dana Whitfield").clone();
     let secret = dana.totp_secret.clone().unwrap();
     let now = clock.now_ts();
-    let valid: Vec<String> = [-30, 0, 30].iter().map(|d| rfc6238::code(&secret, now + d)).collect();
-    let wrong = (0..1_000_000).map(|n| format!("{n:06}")).find(|c| !valid.contains(c)).unwrap();
+    let valid: Vec<String> = [-30, 0, 30]
+        .iter()
+        .map(|d| rfc6238::code(&secret, now + d))
+        .collect();
+    let wrong = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|c| !valid.contains(c))
+        .unwrap();
 
     let b = TestApp::browser();
-    let csrf = csrf_from(&b.get(app.url("/sign-in")).send().await.unwrap().text().await.unwrap());
+    let csrf = csrf_from(
+        &b.get(app.url("/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
     let r = b
         .post(app.url("/sign-in"))
-        .form(&[("csrf", csrf.as_str()), ("email", dana.email.as_str()), ("password", dana.password.as_str())])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", dana.email.as_str()),
+            ("password", dana.password.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.headers()["location"], "/sign-in/code");
-    let csrf = csrf_from(&b.get(app.url("/sign-in/code")).send().await.unwrap().text().await.unwrap());
+    let csrf = csrf_from(
+        &b.get(app.url("/sign-in/code"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
 
     let mut tasks = Vec::new();
     for _ in 0..60 {
-        let (b, url, csrf, wrong) = (b.clone(), app.url("/sign-in/code"), csrf.clone(), wrong.clone());
+        let (b, url, csrf, wrong) = (
+            b.clone(),
+            app.url("/sign-in/code"),
+            csrf.clone(),
+            wrong.clone(),
+        );
         tasks.push(tokio::spawn(async move {
-            b.post(url).form(&[("csrf", csrf.as_str()), ("code", wrong.as_str())]).send().await.unwrap().status().as_u16()
+            b.post(url)
+                .form(&[("csrf", csrf.as_str()), ("code", wrong.as_str())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         }));
     }
     let mut evaluated = 0;
@@ -69,7 +112,14 @@ async fn concurrent_password_guesses_are_not_held_to_the_per_account_limit() {
         let (url, email) = (app.url("/api/v1/auth/token"), alex.email.clone());
         tasks.push(tokio::spawn(async move {
             let body = json!({"email": email, "password": format!("guess number {i}")});
-            reqwest::Client::new().post(url).json(&body).send().await.unwrap().status().as_u16()
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         }));
     }
     let mut evaluated = 0;
@@ -79,7 +129,10 @@ async fn concurrent_password_guesses_are_not_held_to_the_per_account_limit() {
         }
     }
     let limit = app.state.config.sign_in_failures_per_account;
-    assert!(evaluated <= limit, "{evaluated} password guesses were checked in one burst; the limit is {limit}");
+    assert!(
+        evaluated <= limit,
+        "{evaluated} password guesses were checked in one burst; the limit is {limit}"
+    );
 }
 
 /// Finding: `services/audit_log.rs::verify` (behind `alcove audit verify` and /audit/verify)
@@ -96,24 +149,49 @@ async fn a_rewritten_chain_with_its_checkpoints_deleted_still_verifies() {
     assert_eq!(s, 200);
     // A signed checkpoint over the head, as at shutdown.
     app.state.audit.checkpoint_now().await.unwrap();
-    let ok = alcove_web::services::audit_log::verify(app.state.store.as_ref(), app.state.audit.verifier()).await.unwrap();
+    let ok = alcove_web::services::audit_log::verify(
+        app.state.store.as_ref(),
+        app.state.audit.verifier(),
+    )
+    .await
+    .unwrap();
     assert!(ok.checkpoints >= 1);
 
-    let riley = app.state.store.thread(t.parse().unwrap()).await.unwrap().client_id;
+    let riley = app
+        .state
+        .store
+        .thread(t.parse().unwrap())
+        .await
+        .unwrap()
+        .client_id;
     let before = app.state.store.access_log(riley, 100).await.unwrap();
-    assert!(before.iter().any(|e| e.action == "thread.view"), "the view is in Riley's history");
+    assert!(
+        before.iter().any(|e| e.action == "thread.view"),
+        "the view is in Riley's history"
+    );
 
     // Someone with write access to the database (not to the signing key):
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.dir.path().join("alcove.db").display())).await.unwrap();
+    let db = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}",
+        app.dir.path().join("alcove.db").display()
+    ))
+    .await
+    .unwrap();
     for trig in [
         "audit_events_append_only_update",
         "audit_events_append_only_delete",
         "audit_checkpoints_append_only_update",
         "audit_checkpoints_append_only_delete",
     ] {
-        sqlx::query(&format!("DROP TRIGGER {trig}")).execute(&db).await.unwrap();
+        sqlx::query(&format!("DROP TRIGGER {trig}"))
+            .execute(&db)
+            .await
+            .unwrap();
     }
-    sqlx::query("DELETE FROM audit_checkpoints").execute(&db).await.unwrap();
+    sqlx::query("DELETE FROM audit_checkpoints")
+        .execute(&db)
+        .await
+        .unwrap();
     let mut events = app.state.store.audit_events(1, 100_000).await.unwrap();
     let mut prev = alcove_crypto::audit::GENESIS.to_vec();
     for e in events.iter_mut() {
@@ -135,10 +213,20 @@ async fn a_rewritten_chain_with_its_checkpoints_deleted_still_verifies() {
             .unwrap();
     }
     let after = app.state.store.access_log(riley, 100).await.unwrap();
-    assert!(!after.iter().any(|e| e.action == "thread.view"), "the view is gone from Riley's history");
+    assert!(
+        !after.iter().any(|e| e.action == "thread.view"),
+        "the view is gone from Riley's history"
+    );
 
-    let r = alcove_web::services::audit_log::verify(app.state.store.as_ref(), app.state.audit.verifier()).await;
-    assert!(r.is_err(), "a rewritten log with its signed checkpoints removed must not verify, got {r:?}");
+    let r = alcove_web::services::audit_log::verify(
+        app.state.store.as_ref(),
+        app.state.audit.verifier(),
+    )
+    .await;
+    assert!(
+        r.is_err(),
+        "a rewritten log with its signed checkpoints removed must not verify, got {r:?}"
+    );
 }
 
 trait NowTs {

@@ -44,13 +44,29 @@ struct SecurityPage {
     error: Option<String>,
 }
 
-async fn security_page(state: &AppState, c: Chrome, who: &Identity, notice: Option<String>, error: Option<String>) -> Result<Html<String>, PageError> {
+async fn security_page(
+    state: &AppState,
+    c: Chrome,
+    who: &Identity,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
     let recovery_left = state.store.unused_recovery_codes(user.id).await?;
-    render(&SecurityPage { c, user, recovery_left, notice, error })
+    render(&SecurityPage {
+        c,
+        user,
+        recovery_left,
+        notice,
+        error,
+    })
 }
 
-pub async fn page(Actor(who): Actor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn page(
+    Actor(who): Actor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
     security_page(&state, c, &who, None, None).await
 }
 
@@ -64,9 +80,17 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(Actor(who): Actor, c: Chrome, State(state): State<AppState>, Form(f): Form<PasswordForm>) -> Result<Response, PageError> {
+pub async fn change_password(
+    Actor(who): Actor,
+    c: Chrome,
+    State(state): State<AppState>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
-    let problem = if !state.passwords.verify(&f.current, Some(&user.password_hash)) {
+    let problem = if !state
+        .passwords
+        .verify(&f.current, Some(&user.password_hash))
+    {
         Some(c.t("password-current-wrong"))
     } else if f.new != f.confirm {
         Some(c.t("password-mismatch"))
@@ -78,17 +102,34 @@ pub async fn change_password(Actor(who): Actor, c: Chrome, State(state): State<A
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let now = state.clock.now();
-    state.store.set_password(user.id, &state.passwords.hash(&f.new), now).await?;
+    state
+        .store
+        .set_password(user.id, &state.passwords.hash(&f.new), now)
+        .await?;
     // Every other session started before the change is now void; this browser gets a fresh one.
     state.store.delete_user_sessions(user.id, None).await?;
     let (tok, _) = session::start(&state, &user, SessionKind::Web, true).await?;
-    state.audit.record(By::User(user.id, user.role), "account.password_changed", client_of(&state, &user).await?, "account").await?;
-    let mut r = security_page(&state, c, &who, Some("password-changed".into()), None).await?.into_response();
-    r.headers_mut().append(header::SET_COOKIE, session_cookie(&state, &tok));
+    state
+        .audit
+        .record(
+            By::User(user.id, user.role),
+            "account.password_changed",
+            client_of(&state, &user).await?,
+            "account",
+        )
+        .await?;
+    let mut r = security_page(&state, c, &who, Some("password-changed".into()), None)
+        .await?
+        .into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, session_cookie(&state, &tok));
     Ok(r)
 }
 
-async fn client_of(state: &AppState, user: &User) -> Result<Option<alcove_domain::ClientId>, alcove_store::StoreError> {
+async fn client_of(
+    state: &AppState,
+    user: &User,
+) -> Result<Option<alcove_domain::ClientId>, alcove_store::StoreError> {
     if user.role == Role::Client {
         Ok(state.store.client_by_user(user.id).await?.map(|c| c.id))
     } else {
@@ -96,10 +137,14 @@ async fn client_of(state: &AppState, user: &User) -> Result<Option<alcove_domain
     }
 }
 
-pub async fn sign_out_everywhere(Actor(who): Actor, State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn sign_out_everywhere(
+    Actor(who): Actor,
+    State(state): State<AppState>,
+) -> Result<Response, PageError> {
     state.store.delete_user_sessions(who.user_id, None).await?;
     let mut r = Redirect::to("/").into_response();
-    r.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+    r.headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie(&state));
     Ok(r)
 }
 
@@ -122,31 +167,75 @@ struct RecoveryCodesPage {
 }
 
 fn pending_aad(row: &str) -> Aad<'_> {
-    Aad { table: "users", column: "totp_pending", row, key_version: 0 }
+    Aad {
+        table: "users",
+        column: "totp_pending",
+        row,
+        key_version: 0,
+    }
 }
 
 /// The QR code is drawn on the server as SVG, so the secret never leaves for a third party.
 fn qr_data_uri(url: &str) -> Result<String, PageError> {
     let code = qrcode::QrCode::new(url.as_bytes()).map_err(|_| PageError::internal())?;
-    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
-    Ok(format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg)))
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
 }
 
-async fn enrolment_page(state: &AppState, c: Chrome, user: &User, error: Option<String>) -> Result<Html<String>, PageError> {
+async fn enrolment_page(
+    state: &AppState,
+    c: Chrome,
+    user: &User,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
     if user.totp_sealed.is_some() {
-        return render(&TwoFactorPage { c, enrolled: true, qr_data_uri: String::new(), secret_groups: String::new(), enrol_token: String::new(), error });
+        return render(&TwoFactorPage {
+            c,
+            enrolled: true,
+            qr_data_uri: String::new(),
+            secret_groups: String::new(),
+            enrol_token: String::new(),
+            error,
+        });
     }
     let secret = totp::generate_secret();
-    let url = totp::otpauth_url(&secret, &state.config.practice_name, user.email.as_str()).map_err(|_| PageError::internal())?;
+    let url = totp::otpauth_url(&secret, &state.config.practice_name, user.email.as_str())
+        .map_err(|_| PageError::internal())?;
     // The secret rides in the form sealed to this user, so nothing half-enrolled is stored.
     let row = user.id.to_string();
-    let sealed = state.keys.master().seal(&pending_aad(&row), secret.as_bytes());
+    let sealed = state
+        .keys
+        .master()
+        .seal(&pending_aad(&row), secret.as_bytes());
     let enrol_token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed);
-    let secret_groups = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
-    render(&TwoFactorPage { c, enrolled: false, qr_data_uri: qr_data_uri(&url)?, secret_groups, enrol_token, error })
+    let secret_groups = secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    render(&TwoFactorPage {
+        c,
+        enrolled: false,
+        qr_data_uri: qr_data_uri(&url)?,
+        secret_groups,
+        enrol_token,
+        error,
+    })
 }
 
-pub async fn two_factor(PendingActor(who): PendingActor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn two_factor(
+    PendingActor(who): PendingActor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
     enrolment_page(&state, c, &user, None).await
 }
@@ -159,7 +248,12 @@ pub struct EnrolForm {
     code: String,
 }
 
-pub async fn enrol(PendingActor(who): PendingActor, c: Chrome, State(state): State<AppState>, Form(f): Form<EnrolForm>) -> Result<Response, PageError> {
+pub async fn enrol(
+    PendingActor(who): PendingActor,
+    c: Chrome,
+    State(state): State<AppState>,
+    Form(f): Form<EnrolForm>,
+) -> Result<Response, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
     if user.totp_sealed.is_some() {
         return Ok(Redirect::to("/account/two-factor").into_response());
@@ -170,30 +264,65 @@ pub async fn enrol(PendingActor(who): PendingActor, c: Chrome, State(state): Sta
         .ok()
         .and_then(|b| state.keys.master().open(&pending_aad(&row), &b).ok())
         .and_then(|b| String::from_utf8(b).ok());
-    let Some(secret) = secret else { return Err(PageError::new(StatusCode::BAD_REQUEST, "error-bad-request")) };
+    let Some(secret) = secret else {
+        return Err(PageError::new(StatusCode::BAD_REQUEST, "error-bad-request"));
+    };
     let step = match totp::verify(&secret, &f.code, state.clock.now().timestamp()) {
         Ok(Some(step)) => step,
         _ => {
             let error = Some(c.t("two-factor-code-wrong"));
             // Show the same secret again so the person can retry with their app as set up.
-            let url = totp::otpauth_url(&secret, &state.config.practice_name, user.email.as_str()).map_err(|_| PageError::internal())?;
-            let secret_groups = secret.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
-            let page = render(&TwoFactorPage { c, enrolled: false, qr_data_uri: qr_data_uri(&url)?, secret_groups, enrol_token: f.enrol_token, error })?;
+            let url = totp::otpauth_url(&secret, &state.config.practice_name, user.email.as_str())
+                .map_err(|_| PageError::internal())?;
+            let secret_groups = secret
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let page = render(&TwoFactorPage {
+                c,
+                enrolled: false,
+                qr_data_uri: qr_data_uri(&url)?,
+                secret_groups,
+                enrol_token: f.enrol_token,
+                error,
+            })?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     let aad_row = totp_aad(&user);
-    let aad = Aad { table: "users", column: "totp_sealed", row: &aad_row, key_version: 0 };
-    state.store.set_totp(user.id, Some(&state.keys.master().seal(&aad, secret.as_bytes()))).await?;
+    let aad = Aad {
+        table: "users",
+        column: "totp_sealed",
+        row: &aad_row,
+        key_version: 0,
+    };
+    state
+        .store
+        .set_totp(
+            user.id,
+            Some(&state.keys.master().seal(&aad, secret.as_bytes())),
+        )
+        .await?;
     state.store.use_totp_step(user.id, step).await?;
     let codes = fresh_recovery_codes(&state, &user).await?;
-    state.audit.record(By::User(user.id, user.role), "account.two_factor_enrolled", client_of(&state, &user).await?, "account").await?;
+    state
+        .audit
+        .record(
+            By::User(user.id, user.role),
+            "account.two_factor_enrolled",
+            client_of(&state, &user).await?,
+            "account",
+        )
+        .await?;
     let mut resp = render(&RecoveryCodesPage { c, codes })?.into_response();
     if who.mfa_pending {
         state.store.delete_session(&who.session.token_hash).await?;
         let (tok, _) = session::start(&state, &user, SessionKind::Web, true).await?;
         record_success(&state, &user, "web").await?;
-        resp.headers_mut().append(header::SET_COOKIE, session_cookie(&state, &tok));
+        resp.headers_mut()
+            .append(header::SET_COOKIE, session_cookie(&state, &tok));
     }
     Ok(resp)
 }
@@ -205,12 +334,24 @@ async fn fresh_recovery_codes(state: &AppState, user: &User) -> Result<Vec<Strin
     Ok(codes)
 }
 
-pub async fn new_recovery_codes(Actor(who): Actor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn new_recovery_codes(
+    Actor(who): Actor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
     if user.totp_sealed.is_none() {
         return Err(PageError::new(StatusCode::CONFLICT, "error-bad-request"));
     }
     let codes = fresh_recovery_codes(&state, &user).await?;
-    state.audit.record(By::User(user.id, user.role), "account.recovery_codes_replaced", client_of(&state, &user).await?, "account").await?;
+    state
+        .audit
+        .record(
+            By::User(user.id, user.role),
+            "account.recovery_codes_replaced",
+            client_of(&state, &user).await?,
+            "account",
+        )
+        .await?;
     render(&RecoveryCodesPage { c, codes })
 }

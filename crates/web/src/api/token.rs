@@ -35,10 +35,16 @@ impl From<SignInError> for ApiError {
     fn from(e: SignInError) -> Self {
         match e {
             SignInError::Throttled(s) => ApiError::too_many(s),
-            SignInError::BadCredentials => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "The email and password do not match an account.")
-            }
-            SignInError::BadCode => ApiError::new(StatusCode::UNAUTHORIZED, "mfa_required", "The code is not right, or was already used."),
+            SignInError::BadCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "The email and password do not match an account.",
+            ),
+            SignInError::BadCode => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "mfa_required",
+                "The code is not right, or was already used.",
+            ),
             SignInError::Store(e) => e.into(),
         }
     }
@@ -53,7 +59,11 @@ impl From<SignInError> for ApiError {
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "Unknown or invalid field"),
         (status = 429, body = ErrorBody, description = "Too many attempts; see Retry-After")))]
-pub async fn issue(State(state): State<AppState>, ClientAddr(addr): ClientAddr, ApiJson(body): ApiJson<TokenIn>) -> Result<Json<TokenOut>, ApiError> {
+pub async fn issue(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    ApiJson(body): ApiJson<TokenIn>,
+) -> Result<Json<TokenOut>, ApiError> {
     let user = match check_password(&state, &body.email, &body.password, &addr).await? {
         Outcome::SignedIn(u) => u,
         Outcome::CodeNeeded(u) => match body.totp.as_deref() {
@@ -73,13 +83,19 @@ pub async fn issue(State(state): State<AppState>, ClientAddr(addr): ClientAddr, 
     };
     let (token, rec) = session::start(&state, &user, SessionKind::Api, true).await?;
     record_success(&state, &user, "api").await?;
-    Ok(Json(TokenOut { token, expires_at: rec.expires_at }))
+    Ok(Json(TokenOut {
+        token,
+        expires_at: rec.expires_at,
+    }))
 }
 
 /// Ends the session of the token used to call it.
 #[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "Signed out"), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn revoke(Actor(who): Actor, State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+pub async fn revoke(
+    Actor(who): Actor,
+    State(state): State<AppState>,
+) -> Result<StatusCode, ApiError> {
     state.store.delete_session(&who.session.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -95,5 +111,9 @@ pub struct MeOut {
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MeOut), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn me(Actor(who): Actor) -> Json<MeOut> {
-    Json(MeOut { id: who.user_id, name: who.name.clone(), role: who.role })
+    Json(MeOut {
+        id: who.user_id,
+        name: who.name.clone(),
+        role: who.role,
+    })
 }

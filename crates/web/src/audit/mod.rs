@@ -13,7 +13,9 @@ use crate::services::audit_log::{self, By};
 use crate::state::AppState;
 
 pub fn routes() -> RouteTable {
-    RouteTable::new().get("/audit", page).post("/audit/verify", verify)
+    RouteTable::new()
+        .get("/audit", page)
+        .post("/audit/verify", verify)
 }
 
 const RECENT: i64 = 100;
@@ -37,22 +39,57 @@ impl AuditPage {
 
 async fn recent(state: &AppState) -> Result<Vec<AuditEvent>, alcove_store::StoreError> {
     let head = state.store.audit_head().await?.map_or(0, |h| h.seq);
-    let mut events = state.store.audit_events((head - RECENT + 1).max(1), RECENT).await?;
+    let mut events = state
+        .store
+        .audit_events((head - RECENT + 1).max(1), RECENT)
+        .await?;
     events.reverse();
     Ok(events)
 }
 
-pub async fn page(AuditorActor(who): AuditorActor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    state.audit.record(By::User(who.user_id, who.role), "audit.view", None, "audit_log").await?;
-    render(&AuditPage { c, events: recent(&state).await?, result: None })
+pub async fn page(
+    AuditorActor(who): AuditorActor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
+    state
+        .audit
+        .record(
+            By::User(who.user_id, who.role),
+            "audit.view",
+            None,
+            "audit_log",
+        )
+        .await?;
+    render(&AuditPage {
+        c,
+        events: recent(&state).await?,
+        result: None,
+    })
 }
 
-pub async fn verify(AuditorActor(who): AuditorActor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    state.audit.record(By::User(who.user_id, who.role), "audit.verify", None, "audit_log").await?;
+pub async fn verify(
+    AuditorActor(who): AuditorActor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
+    state
+        .audit
+        .record(
+            By::User(who.user_id, who.role),
+            "audit.verify",
+            None,
+            "audit_log",
+        )
+        .await?;
     let result = match audit_log::verify(state.store.as_ref(), state.audit.verifier()).await {
         Ok(r) => Ok(c.t1("audit-verify-ok", "events", r.events)),
         Err(audit_log::VerifyError::Broken(b)) => Err(c.t1("audit-verify-broken", "seq", b.seq())),
         Err(audit_log::VerifyError::Store(e)) => return Err(e.into()),
     };
-    render(&AuditPage { c, events: recent(&state).await?, result: Some(result) })
+    render(&AuditPage {
+        c,
+        events: recent(&state).await?,
+        result: Some(result),
+    })
 }

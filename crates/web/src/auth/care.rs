@@ -17,7 +17,11 @@ pub enum Relation {
     None,
 }
 
-pub async fn relation(state: &AppState, who: &Identity, client: ClientId) -> Result<Relation, StoreError> {
+pub async fn relation(
+    state: &AppState,
+    who: &Identity,
+    client: ClientId,
+) -> Result<Relation, StoreError> {
     Ok(match who.role {
         Role::Client => match state.store.client_by_user(who.user_id).await? {
             Some(c) if c.id == client => Relation::Themself,

@@ -31,7 +31,10 @@ pub enum Why {
 
 impl Denied {
     pub fn from_parts(parts: &Parts, why: Why) -> Self {
-        Self { api: is_api(parts.uri.path()), why }
+        Self {
+            api: is_api(parts.uri.path()),
+            why,
+        }
     }
 }
 
@@ -154,7 +157,11 @@ pub struct CsrfToken(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = Denied;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Denied> {
-        parts.extensions.get::<CsrfToken>().cloned().ok_or_else(|| Denied::from_parts(parts, Why::Internal))
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| Denied::from_parts(parts, Why::Internal))
     }
 }
 

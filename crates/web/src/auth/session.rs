@@ -17,7 +17,12 @@ pub const CSRF_COOKIE: &str = "alcove_csrf";
 const TOUCH_EVERY: i64 = 30;
 
 /// A new session for a user. The token goes to the caller once; the database keeps its hash.
-pub async fn start(state: &AppState, user: &User, kind: SessionKind, mfa_passed: bool) -> Result<(String, SessionRecord), StoreError> {
+pub async fn start(
+    state: &AppState,
+    user: &User,
+    kind: SessionKind,
+    mfa_passed: bool,
+) -> Result<(String, SessionRecord), StoreError> {
     let now = state.clock.now();
     let tok = token::random_token();
     let rec = NewSession {
@@ -99,12 +104,30 @@ pub fn is_api(path: &str) -> bool {
 /// Middleware: resolves the caller's session once and puts an [`Identity`] in the request.
 /// The API accepts only bearer tokens and pages only the cookie, so a page's cookie can never
 /// authorise an API call (which has no CSRF token) and a token can never drive a form.
-pub async fn resolve_identity(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn resolve_identity(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let api = is_api(req.uri().path());
-    let presented = if api { bearer(req.headers()) } else { read_cookie(req.headers(), SESSION_COOKIE) };
+    let presented = if api {
+        bearer(req.headers())
+    } else {
+        read_cookie(req.headers(), SESSION_COOKIE)
+    };
     let mut stale_cookie = false;
     if let Some(tok) = presented.map(str::to_owned) {
-        match identify(&state, &tok, if api { SessionKind::Api } else { SessionKind::Web }).await {
+        match identify(
+            &state,
+            &tok,
+            if api {
+                SessionKind::Api
+            } else {
+                SessionKind::Web
+            },
+        )
+        .await
+        {
             Ok(Some(id)) => {
                 req.extensions_mut().insert(id);
             }
@@ -114,14 +137,21 @@ pub async fn resolve_identity(State(state): State<AppState>, mut req: Request, n
     }
     let mut resp = next.run(req).await;
     if stale_cookie && !resp.headers().contains_key(header::SET_COOKIE) {
-        resp.headers_mut().append(header::SET_COOKIE, clear_session_cookie(&state));
+        resp.headers_mut()
+            .append(header::SET_COOKIE, clear_session_cookie(&state));
     }
     resp
 }
 
-async fn identify(state: &AppState, tok: &str, kind: SessionKind) -> Result<Option<Identity>, StoreError> {
+async fn identify(
+    state: &AppState,
+    tok: &str,
+    kind: SessionKind,
+) -> Result<Option<Identity>, StoreError> {
     let hash = token::token_hash(tok);
-    let Some(s) = state.store.session(&hash).await? else { return Ok(None) };
+    let Some(s) = state.store.session(&hash).await? else {
+        return Ok(None);
+    };
     if s.kind != kind {
         return Ok(None);
     }

@@ -34,11 +34,19 @@ pub enum SignInError {
 }
 
 fn keys<'a>(state: &AppState, acct: &'a str, addr: &'a str) -> [(&'a str, i64); 2] {
-    [(acct, state.config.sign_in_failures_per_account), (addr, state.config.sign_in_failures_per_address)]
+    [
+        (acct, state.config.sign_in_failures_per_account),
+        (addr, state.config.sign_in_failures_per_address),
+    ]
 }
 
 /// Step one: email and password.
-pub async fn check_password(state: &AppState, email: &str, password: &str, addr: &str) -> Result<Outcome, SignInError> {
+pub async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    addr: &str,
+) -> Result<Outcome, SignInError> {
     // A malformed address is treated as an unknown account: same answer, same cost.
     let email: Option<Email> = email.parse().ok();
     let acct = throttle::account_key(email.as_ref().map_or("", |e| e.as_str()));
@@ -51,13 +59,23 @@ pub async fn check_password(state: &AppState, email: &str, password: &str, addr:
         Some(e) => state.store.user_by_email(e).await?,
         None => None,
     };
-    let ok = state.passwords.verify(password, user.as_ref().map(|u| u.password_hash.as_str()));
+    let ok = state
+        .passwords
+        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()));
     let user = match user {
         Some(u) if ok => u,
         other => {
             throttle::fail(state, &keys).await?;
             if let Some(u) = other {
-                state.audit.record(By::Anonymous, "sign_in.failed", None, &format!("user:{}", u.id)).await?;
+                state
+                    .audit
+                    .record(
+                        By::Anonymous,
+                        "sign_in.failed",
+                        None,
+                        &format!("user:{}", u.id),
+                    )
+                    .await?;
             }
             return Err(SignInError::BadCredentials);
         }
@@ -72,7 +90,12 @@ pub async fn check_password(state: &AppState, email: &str, password: &str, addr:
 }
 
 /// Step two: a TOTP code (each accepted once) or an unused recovery code.
-pub async fn check_code(state: &AppState, user: &User, code: &str, addr: &str) -> Result<(), SignInError> {
+pub async fn check_code(
+    state: &AppState,
+    user: &User,
+    code: &str,
+    addr: &str,
+) -> Result<(), SignInError> {
     let acct = throttle::account_key(user.email.as_str());
     let addr = throttle::address_key(addr);
     let keys = keys(state, &acct, &addr);
@@ -84,13 +107,23 @@ pub async fn check_code(state: &AppState, user: &User, code: &str, addr: &str) -
         Ok(())
     } else {
         throttle::fail(state, &keys).await?;
-        state.audit.record(By::Anonymous, "sign_in.code_failed", None, &format!("user:{}", user.id)).await?;
+        state
+            .audit
+            .record(
+                By::Anonymous,
+                "sign_in.code_failed",
+                None,
+                &format!("user:{}", user.id),
+            )
+            .await?;
         Err(SignInError::BadCode)
     }
 }
 
 async fn code_is_good(state: &AppState, user: &User, code: &str) -> Result<bool, StoreError> {
-    let Some(secret) = totp_secret(state, user) else { return Ok(false) };
+    let Some(secret) = totp_secret(state, user) else {
+        return Ok(false);
+    };
     let now = state.clock.now().timestamp();
     if let Ok(Some(step)) = totp::verify(&secret, code, now) {
         // A code once used is refused again, even within its window.
@@ -98,7 +131,10 @@ async fn code_is_good(state: &AppState, user: &User, code: &str) -> Result<bool,
     }
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.len() > 8 {
-        return state.store.use_recovery_code(user.id, &token::recovery_code_hash(code), state.clock.now()).await;
+        return state
+            .store
+            .use_recovery_code(user.id, &token::recovery_code_hash(code), state.clock.now())
+            .await;
     }
     Ok(false)
 }
@@ -111,7 +147,12 @@ pub fn totp_aad(user: &User) -> String {
 pub fn totp_secret(state: &AppState, user: &User) -> Option<String> {
     let sealed = user.totp_sealed.as_ref()?;
     let row = totp_aad(user);
-    let aad = Aad { table: "users", column: "totp_sealed", row: &row, key_version: 0 };
+    let aad = Aad {
+        table: "users",
+        column: "totp_sealed",
+        row: &row,
+        key_version: 0,
+    };
     let bytes = state.keys.master().open(&aad, sealed).ok()?;
     String::from_utf8(bytes).ok()
 }
@@ -119,7 +160,19 @@ pub fn totp_secret(state: &AppState, user: &User) -> Option<String> {
 /// Records a completed sign-in. For clients the event is on their own record, so it shows in
 /// their access history.
 pub async fn record_success(state: &AppState, user: &User, via: &str) -> Result<(), StoreError> {
-    let client = if user.role == Role::Client { state.store.client_by_user(user.id).await?.map(|c| c.id) } else { None };
-    state.audit.record(By::User(user.id, user.role), "sign_in.succeeded", client, via).await?;
+    let client = if user.role == Role::Client {
+        state.store.client_by_user(user.id).await?.map(|c| c.id)
+    } else {
+        None
+    };
+    state
+        .audit
+        .record(
+            By::User(user.id, user.role),
+            "sign_in.succeeded",
+            client,
+            via,
+        )
+        .await?;
     Ok(())
 }

@@ -17,7 +17,10 @@ pub fn address_key(addr: &str) -> String {
 }
 
 /// Seconds to wait before the next attempt may be made, if any.
-pub async fn retry_after(state: &AppState, keys: &[(&str, i64)]) -> Result<Option<u64>, StoreError> {
+pub async fn retry_after(
+    state: &AppState,
+    keys: &[(&str, i64)],
+) -> Result<Option<u64>, StoreError> {
     let now = state.clock.now();
     let mut wait = None;
     for (key, _) in keys {
@@ -38,14 +41,19 @@ pub async fn fail(state: &AppState, keys: &[(&str, i64)]) -> Result<(), StoreErr
     for (key, limit) in keys {
         let st = state.store.record_failure(key, now).await?;
         if st.failures >= *limit {
-            state.store.set_blocked_until(key, pause_until(now, st.failures - limit)).await?;
+            state
+                .store
+                .set_blocked_until(key, pause_until(now, st.failures - limit))
+                .await?;
         }
     }
     Ok(())
 }
 
 pub fn pause_until(now: DateTime<Utc>, over_limit: i64) -> DateTime<Utc> {
-    let secs = 30i64.saturating_mul(1i64 << over_limit.clamp(0, 10)).min(15 * 60);
+    let secs = 30i64
+        .saturating_mul(1i64 << over_limit.clamp(0, 10))
+        .min(15 * 60);
     now + Duration::seconds(secs)
 }
 

@@ -27,24 +27,49 @@ struct HomePage {
     accounts: Vec<User>,
 }
 
-pub async fn home(Actor(who): Actor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let mut page = HomePage { c, caseload: vec![], care_team: vec![], supervisees: vec![], accounts: vec![] };
+pub async fn home(
+    Actor(who): Actor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
+    let mut page = HomePage {
+        c,
+        caseload: vec![],
+        care_team: vec![],
+        supervisees: vec![],
+        accounts: vec![],
+    };
     match who.role {
         Role::Client => {
             if let Some(me) = state.store.client_by_user(who.user_id).await? {
-                page.care_team = state.store.care_team(me.id).await?.into_iter().map(|m| m.name).collect();
+                page.care_team = state
+                    .store
+                    .care_team(me.id)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.name)
+                    .collect();
             }
         }
         Role::Clinician => {
             page.caseload = state.store.caseload(who.user_id).await?;
             // Names and states of clients are record data: looking at the list is logged per client.
             for client in &page.caseload {
-                state.audit.record(By::User(who.user_id, who.role), "caseload.view", Some(client.id), "caseload").await?;
+                state
+                    .audit
+                    .record(
+                        By::User(who.user_id, who.role),
+                        "caseload.view",
+                        Some(client.id),
+                        "caseload",
+                    )
+                    .await?;
             }
         }
         Role::Supervisor => {
             for id in state.store.supervisees(who.user_id).await? {
-                page.supervisees.push(state.store.user_by_id(id).await?.name);
+                page.supervisees
+                    .push(state.store.user_by_id(id).await?.name);
             }
         }
         // Accounts, never clinical content.

@@ -43,15 +43,25 @@ impl FromRequestParts<AppState> for ThreadAccess {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Denied> {
         let ClinicalActor(actor) = ClinicalActor::from_request_parts(parts, state).await?;
         let api = crate::auth::session::is_api(parts.uri.path());
-        let not_found = || Denied { api, why: Why::NotFound };
-        let Ok(Path(raw)) = Path::<String>::from_request_parts(parts, state).await else { return Err(not_found()) };
-        let Ok(id) = raw.parse::<ThreadId>() else { return Err(not_found()) };
+        let not_found = || Denied {
+            api,
+            why: Why::NotFound,
+        };
+        let Ok(Path(raw)) = Path::<String>::from_request_parts(parts, state).await else {
+            return Err(not_found());
+        };
+        let Ok(id) = raw.parse::<ThreadId>() else {
+            return Err(not_found());
+        };
         let thread = match state.store.thread(id).await {
             Ok(t) => t,
             Err(StoreError::NotFound) => return Err(not_found()),
             Err(e) => {
                 tracing::error!(error = %e, "thread lookup failed");
-                return Err(Denied { api, why: Why::Internal });
+                return Err(Denied {
+                    api,
+                    why: Why::Internal,
+                });
             }
         };
         match relation(state, &actor, thread.client_id).await {
@@ -59,7 +69,10 @@ impl FromRequestParts<AppState> for ThreadAccess {
             Ok(_) => Err(not_found()),
             Err(e) => {
                 tracing::error!(error = %e, "care relation lookup failed");
-                Err(Denied { api, why: Why::Internal })
+                Err(Denied {
+                    api,
+                    why: Why::Internal,
+                })
             }
         }
     }
@@ -78,11 +91,25 @@ impl ThreadAccess {
     /// so it shows in the client's access history.
     pub async fn read(&self, state: &AppState) -> Result<Vec<PlainMessage>, ReadError> {
         let by = By::User(self.actor.user_id, self.actor.role);
-        state.audit.record(by, "thread.view", Some(self.thread.client_id), &format!("thread:{}", self.thread.id)).await?;
+        state
+            .audit
+            .record(
+                by,
+                "thread.view",
+                Some(self.thread.client_id),
+                &format!("thread:{}", self.thread.id),
+            )
+            .await?;
         let records = state.store.messages(self.thread.id).await?;
-        let items: Vec<(String, &Sealed)> = records.iter().map(|m| (m.id.to_string(), &m.body)).collect();
+        let items: Vec<(String, &Sealed)> = records
+            .iter()
+            .map(|m| (m.id.to_string(), &m.body))
+            .collect();
         let place = body_place("");
-        let bodies = state.keys.open_all(self.thread.client_id, place.table, place.column, &items).await?;
+        let bodies = state
+            .keys
+            .open_all(self.thread.client_id, place.table, place.column, &items)
+            .await?;
         Ok(records
             .into_iter()
             .zip(bodies)
@@ -99,9 +126,17 @@ impl ThreadAccess {
 }
 
 /// The threads a client or clinician may open (no message content).
-pub async fn visible_threads(state: &AppState, who: &Identity) -> Result<Vec<ThreadSummary>, StoreError> {
+pub async fn visible_threads(
+    state: &AppState,
+    who: &Identity,
+) -> Result<Vec<ThreadSummary>, StoreError> {
     let clients = match who.role {
-        Role::Client => state.store.client_by_user(who.user_id).await?.into_iter().collect(),
+        Role::Client => state
+            .store
+            .client_by_user(who.user_id)
+            .await?
+            .into_iter()
+            .collect(),
         Role::Clinician => state.store.caseload(who.user_id).await?,
         _ => Vec::new(),
     };
@@ -117,6 +152,6 @@ pub async fn visible_threads(state: &AppState, who: &Identity) -> Result<Vec<Thr
             });
         }
     }
-    out.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at));
+    out.sort_by_key(|t| std::cmp::Reverse(t.last_message_at));
     Ok(out)
 }

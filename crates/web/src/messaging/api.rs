@@ -59,7 +59,10 @@ impl From<ReadError> for ApiError {
     responses(
         (status = 200, body = ThreadsOut),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn list_threads(ClinicalActor(who): ClinicalActor, State(state): State<AppState>) -> Result<Json<ThreadsOut>, ApiError> {
+pub async fn list_threads(
+    ClinicalActor(who): ClinicalActor,
+    State(state): State<AppState>,
+) -> Result<Json<ThreadsOut>, ApiError> {
     let threads = visible_threads(&state, &who).await?;
     Ok(Json(ThreadsOut {
         threads: threads
@@ -82,7 +85,10 @@ pub async fn list_threads(ClinicalActor(who): ClinicalActor, State(state): State
         (status = 200, body = MessagesOut),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "No such thread, or not yours"), (status = 429, body = ErrorBody)))]
-pub async fn list_messages(access: ThreadAccess, State(state): State<AppState>) -> Result<Json<MessagesOut>, ApiError> {
+pub async fn list_messages(
+    access: ThreadAccess,
+    State(state): State<AppState>,
+) -> Result<Json<MessagesOut>, ApiError> {
     let messages = access.read(&state).await?;
     Ok(Json(MessagesOut {
         thread_id: access.thread.id,
@@ -90,7 +96,11 @@ pub async fn list_messages(access: ThreadAccess, State(state): State<AppState>) 
             .into_iter()
             .map(|m| MessageOut {
                 id: m.id,
-                sender: SenderOut { id: m.sender_id, name: m.sender_name, role: m.sender_role },
+                sender: SenderOut {
+                    id: m.sender_id,
+                    name: m.sender_name,
+                    role: m.sender_role,
+                },
                 sent_at: m.sent_at,
                 body: m.body,
             })

@@ -21,5 +21,9 @@ pub(crate) use api::ApiDoc;
 
 /// Where a message body lives, for the AAD.
 pub fn body_place(id: &str) -> crate::services::keyring::Place<'_> {
-    crate::services::keyring::Place { table: "messages", column: "body", row: id }
+    crate::services::keyring::Place {
+        table: "messages",
+        column: "body",
+        row: id,
+    }
 }

@@ -16,9 +16,17 @@ struct ThreadsPage {
     show_client: bool,
 }
 
-pub async fn threads(ClinicalActor(who): ClinicalActor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn threads(
+    ClinicalActor(who): ClinicalActor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
     let threads = visible_threads(&state, &who).await?;
-    render(&ThreadsPage { show_client: who.role.is_staff(), c, threads })
+    render(&ThreadsPage {
+        show_client: who.role.is_staff(),
+        c,
+        threads,
+    })
 }
 
 #[derive(Template)]
@@ -43,7 +51,11 @@ impl From<ReadError> for PageError {
     }
 }
 
-pub async fn thread(access: ThreadAccess, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn thread(
+    access: ThreadAccess,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
     let messages = access.read(&state).await?;
     render(&ThreadPage { c, messages })
 }

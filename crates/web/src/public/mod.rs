@@ -12,7 +12,9 @@ use crate::routes::RouteTable;
 use crate::state::AppState;
 
 pub fn routes() -> RouteTable {
-    RouteTable::new().get("/", home).get("/clinicians/{slug}", clinician)
+    RouteTable::new()
+        .get("/", home)
+        .get("/clinicians/{slug}", clinician)
 }
 
 #[derive(Template)]
@@ -23,7 +25,13 @@ struct PublicHome {
 }
 
 pub async fn home(c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
-    let clinicians = state.store.list_users().await?.into_iter().filter(|u| u.role == Role::Clinician && u.slug.is_some()).collect();
+    let clinicians = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Clinician && u.slug.is_some())
+        .collect();
     render(&PublicHome { c, clinicians })
 }
 
@@ -34,7 +42,11 @@ struct ClinicianPage {
     clinician: User,
 }
 
-pub async fn clinician(c: Chrome, State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn clinician(
+    c: Chrome,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, PageError> {
     match state.store.user_by_slug(&slug).await? {
         Some(u) if u.role == Role::Clinician => render(&ClinicianPage { c, clinician: u }),
         _ => Err(PageError::not_found()),

@@ -20,10 +20,15 @@ use crate::state::AppState;
 const ACCESS_LOG_LIMIT: i64 = 500;
 
 pub fn routes() -> RouteTable {
-    RouteTable::new().get("/me/access-log", page).get("/api/v1/me/access-log", api)
+    RouteTable::new()
+        .get("/me/access-log", page)
+        .get("/api/v1/me/access-log", api)
 }
 
-async fn own_access_log(state: &AppState, who: &crate::auth::Identity) -> Result<Vec<AccessEntry>, alcove_store::StoreError> {
+async fn own_access_log(
+    state: &AppState,
+    who: &crate::auth::Identity,
+) -> Result<Vec<AccessEntry>, alcove_store::StoreError> {
     match state.store.client_by_user(who.user_id).await? {
         Some(c) => state.store.access_log(c.id, ACCESS_LOG_LIMIT).await,
         None => Ok(Vec::new()),
@@ -57,14 +62,21 @@ pub struct ActorOut {
     responses((status = 200, body = AccessLogOut),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Only clients have an access log"),
         (status = 429, body = ErrorBody)))]
-pub async fn api(ClientActor(who): ClientActor, State(state): State<AppState>) -> Result<Json<AccessLogOut>, ApiError> {
+pub async fn api(
+    ClientActor(who): ClientActor,
+    State(state): State<AppState>,
+) -> Result<Json<AccessLogOut>, ApiError> {
     let entries = own_access_log(&state, &who).await?;
     Ok(Json(AccessLogOut {
         entries: entries
             .into_iter()
             .map(|e| AccessEntryOut {
                 at: e.at,
-                actor: ActorOut { id: e.actor_id, name: e.actor_name, role: e.actor_role },
+                actor: ActorOut {
+                    id: e.actor_id,
+                    name: e.actor_name,
+                    role: e.actor_role,
+                },
                 action: e.action,
                 object: e.object,
             })
@@ -100,7 +112,11 @@ impl AccessLogPage {
     }
 }
 
-pub async fn page(ClientActor(who): ClientActor, c: Chrome, State(state): State<AppState>) -> Result<Html<String>, PageError> {
+pub async fn page(
+    ClientActor(who): ClientActor,
+    c: Chrome,
+    State(state): State<AppState>,
+) -> Result<Html<String>, PageError> {
     let entries = own_access_log(&state, &who).await?;
     render(&AccessLogPage { c, entries })
 }

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use alcove_crypto::audit::CheckpointSigner;
-use alcove_domain::{Clock, ClientId, Role, UserId};
+use alcove_domain::{ClientId, Clock, Role, UserId};
 use alcove_store::{AuditEvent, Checkpoint, NewAuditEvent, Store, StoreError};
 
 /// How often the chain head is signed (DESIGN.md: every 1,000 events and at shutdown).
@@ -24,13 +24,27 @@ pub enum By {
 }
 
 impl AuditLog {
-    pub fn new(store: Arc<dyn Store>, signer: Arc<CheckpointSigner>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, signer, clock }
+    pub fn new(
+        store: Arc<dyn Store>,
+        signer: Arc<CheckpointSigner>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            signer,
+            clock,
+        }
     }
 
     /// Appends one event. Callers append *before* returning clinical content, so a
     /// failure to log is a failure to read ("fail closed").
-    pub async fn record(&self, by: By, action: &str, client: Option<ClientId>, object: &str) -> Result<AuditEvent, StoreError> {
+    pub async fn record(
+        &self,
+        by: By,
+        action: &str,
+        client: Option<ClientId>,
+        object: &str,
+    ) -> Result<AuditEvent, StoreError> {
         let (actor_id, actor_role) = match by {
             By::User(id, role) => (Some(id), role.as_str().to_owned()),
             By::Anonymous => (None, "anonymous".to_owned()),
@@ -60,8 +74,15 @@ impl AuditLog {
 
     /// Signs the current head unless it is already signed (used at shutdown).
     pub async fn checkpoint_now(&self) -> Result<Option<i64>, StoreError> {
-        let Some(head) = self.store.audit_head().await? else { return Ok(None) };
-        let already = self.store.checkpoints().await?.iter().any(|c| c.seq == head.seq);
+        let Some(head) = self.store.audit_head().await? else {
+            return Ok(None);
+        };
+        let already = self
+            .store
+            .checkpoints()
+            .await?
+            .iter()
+            .any(|c| c.seq == head.seq);
         if !already {
             self.sign(&head).await?;
         }
@@ -72,7 +93,12 @@ impl AuditLog {
         let signature = self.signer.sign(ev.seq, &ev.hash);
         match self
             .store
-            .put_checkpoint(&Checkpoint { seq: ev.seq, hash: ev.hash.clone(), signature, at: self.clock.now() })
+            .put_checkpoint(&Checkpoint {
+                seq: ev.seq,
+                hash: ev.hash.clone(),
+                signature,
+                at: self.clock.now(),
+            })
             .await
         {
             // Another instance signed the same head first: the same statement, nothing to do.
@@ -98,13 +124,22 @@ pub async fn verify(
 ) -> Result<alcove_crypto::audit::VerifyReport, VerifyError> {
     use alcove_crypto::audit::{ChainVerifier, StoredEvent};
     const BATCH: i64 = 10_000;
-    let checkpoints = store.checkpoints().await?.into_iter().map(|c| (c.seq, c.hash, c.signature)).collect();
+    let checkpoints = store
+        .checkpoints()
+        .await?
+        .into_iter()
+        .map(|c| (c.seq, c.hash, c.signature))
+        .collect();
     let mut v = ChainVerifier::new(key, checkpoints);
     let mut from = 1;
     loop {
         let batch = store.audit_events(from, BATCH).await?;
         for e in &batch {
-            v.push(&StoredEvent { fields: e.fields(), prev_hash: &e.prev_hash, hash: &e.hash })?;
+            v.push(&StoredEvent {
+                fields: e.fields(),
+                prev_hash: &e.prev_hash,
+                hash: &e.hash,
+            })?;
         }
         match batch.last() {
             Some(last) if batch.len() as i64 == BATCH => from = last.seq + 1,

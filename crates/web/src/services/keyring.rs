@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use alcove_crypto::envelope::{Aad, DataKey, MasterKey};
 use alcove_crypto::CryptoError;
-use alcove_domain::{Clock, ClientId};
+use alcove_domain::{ClientId, Clock};
 use alcove_store::{Sealed, Store, StoreError, WrappedDataKey};
 
 /// Seals and opens a client's clinical content with that client's data key.
@@ -35,7 +35,11 @@ pub struct Place<'a> {
 
 impl Keyring {
     pub fn new(master: Arc<MasterKey>, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { master, store, clock }
+        Self {
+            master,
+            store,
+            clock,
+        }
     }
 
     pub fn master(&self) -> &MasterKey {
@@ -57,31 +61,82 @@ impl Keyring {
         Ok(())
     }
 
-    pub async fn seal(&self, client: ClientId, place: Place<'_>, plaintext: &[u8]) -> Result<Sealed, KeyringError> {
-        let wk = self.store.current_data_key(client).await?.ok_or(KeyringError::Shredded)?;
+    pub async fn seal(
+        &self,
+        client: ClientId,
+        place: Place<'_>,
+        plaintext: &[u8],
+    ) -> Result<Sealed, KeyringError> {
+        let wk = self
+            .store
+            .current_data_key(client)
+            .await?
+            .ok_or(KeyringError::Shredded)?;
         let dk = self.master.unwrap(&wk.wrapped, client.0, wk.version)?;
-        let aad = Aad { table: place.table, column: place.column, row: place.row, key_version: wk.version };
-        Ok(Sealed { key_version: wk.version, ciphertext: dk.seal(&aad, plaintext) })
+        let aad = Aad {
+            table: place.table,
+            column: place.column,
+            row: place.row,
+            key_version: wk.version,
+        };
+        Ok(Sealed {
+            key_version: wk.version,
+            ciphertext: dk.seal(&aad, plaintext),
+        })
     }
 
-    pub async fn open(&self, client: ClientId, place: Place<'_>, sealed: &Sealed) -> Result<Vec<u8>, KeyringError> {
-        let wk = self.store.data_key(client, sealed.key_version).await?.ok_or(KeyringError::Shredded)?;
+    pub async fn open(
+        &self,
+        client: ClientId,
+        place: Place<'_>,
+        sealed: &Sealed,
+    ) -> Result<Vec<u8>, KeyringError> {
+        let wk = self
+            .store
+            .data_key(client, sealed.key_version)
+            .await?
+            .ok_or(KeyringError::Shredded)?;
         let dk = self.master.unwrap(&wk.wrapped, client.0, wk.version)?;
-        let aad = Aad { table: place.table, column: place.column, row: place.row, key_version: sealed.key_version };
+        let aad = Aad {
+            table: place.table,
+            column: place.column,
+            row: place.row,
+            key_version: sealed.key_version,
+        };
         Ok(dk.open(&aad, &sealed.ciphertext)?)
     }
 
     /// Opens many values of one column of one client, with one key lookup per key version.
-    pub async fn open_all(&self, client: ClientId, table: &str, column: &str, items: &[(String, &Sealed)]) -> Result<Vec<Vec<u8>>, KeyringError> {
+    pub async fn open_all(
+        &self,
+        client: ClientId,
+        table: &str,
+        column: &str,
+        items: &[(String, &Sealed)],
+    ) -> Result<Vec<Vec<u8>>, KeyringError> {
         let mut keys: Vec<(i32, DataKey)> = Vec::new();
         let mut out = Vec::with_capacity(items.len());
         for (row, sealed) in items {
             if !keys.iter().any(|(v, _)| *v == sealed.key_version) {
-                let wk = self.store.data_key(client, sealed.key_version).await?.ok_or(KeyringError::Shredded)?;
-                keys.push((wk.version, self.master.unwrap(&wk.wrapped, client.0, wk.version)?));
+                let wk = self
+                    .store
+                    .data_key(client, sealed.key_version)
+                    .await?
+                    .ok_or(KeyringError::Shredded)?;
+                keys.push((
+                    wk.version,
+                    self.master.unwrap(&wk.wrapped, client.0, wk.version)?,
+                ));
             }
-            let Some((_, dk)) = keys.iter().find(|(v, _)| *v == sealed.key_version) else { return Err(KeyringError::Shredded) };
-            let aad = Aad { table, column, row, key_version: sealed.key_version };
+            let Some((_, dk)) = keys.iter().find(|(v, _)| *v == sealed.key_version) else {
+                return Err(KeyringError::Shredded);
+            };
+            let aad = Aad {
+                table,
+                column,
+                row,
+                key_version: sealed.key_version,
+            };
             out.push(dk.open(&aad, &sealed.ciphertext)?);
         }
         Ok(out)

@@ -34,7 +34,11 @@ struct SignInPage {
 }
 
 pub async fn form(c: Chrome) -> Result<Html<String>, PageError> {
-    render(&SignInPage { c, email: String::new(), error: None })
+    render(&SignInPage {
+        c,
+        email: String::new(),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -59,16 +63,40 @@ async fn begin(state: &AppState, user: &User, complete: bool) -> Result<String, 
     Ok(tok)
 }
 
-pub async fn submit(State(state): State<AppState>, c: Chrome, ClientAddr(addr): ClientAddr, Form(f): Form<SignInForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    c: Chrome,
+    ClientAddr(addr): ClientAddr,
+    Form(f): Form<SignInForm>,
+) -> Result<Response, PageError> {
     let again = |c: Chrome, key: &str, status: StatusCode| -> Result<Response, PageError> {
         let error = Some(c.t(key));
-        Ok((status, render(&SignInPage { c, email: f.email.clone(), error })?).into_response())
+        Ok((
+            status,
+            render(&SignInPage {
+                c,
+                email: f.email.clone(),
+                error,
+            })?,
+        )
+            .into_response())
     };
     match check_password(&state, &f.email, &f.password, &addr).await {
-        Ok(Outcome::SignedIn(user)) => Ok(with_cookie("/home", session_cookie(&state, &begin(&state, &user, true).await?))),
-        Ok(Outcome::CodeNeeded(user)) => Ok(with_cookie("/sign-in/code", session_cookie(&state, &begin(&state, &user, false).await?))),
-        Ok(Outcome::MustEnrol(user)) => Ok(with_cookie("/account/two-factor", session_cookie(&state, &begin(&state, &user, false).await?))),
-        Err(SignInError::BadCredentials | SignInError::BadCode) => again(c, "sign-in-failed", StatusCode::UNAUTHORIZED),
+        Ok(Outcome::SignedIn(user)) => Ok(with_cookie(
+            "/home",
+            session_cookie(&state, &begin(&state, &user, true).await?),
+        )),
+        Ok(Outcome::CodeNeeded(user)) => Ok(with_cookie(
+            "/sign-in/code",
+            session_cookie(&state, &begin(&state, &user, false).await?),
+        )),
+        Ok(Outcome::MustEnrol(user)) => Ok(with_cookie(
+            "/account/two-factor",
+            session_cookie(&state, &begin(&state, &user, false).await?),
+        )),
+        Err(SignInError::BadCredentials | SignInError::BadCode) => {
+            again(c, "sign-in-failed", StatusCode::UNAUTHORIZED)
+        }
         Err(SignInError::Throttled(secs)) => {
             let mut r = again(c, "sign-in-throttled", StatusCode::TOO_MANY_REQUESTS)?;
             r.headers_mut().insert(header::RETRY_AFTER, secs.into());
@@ -121,7 +149,11 @@ pub async fn code_submit(
         }
         Err(SignInError::Throttled(secs)) => {
             let error = Some(c.t("sign-in-throttled"));
-            let mut r = (StatusCode::TOO_MANY_REQUESTS, render(&CodePage { c, error })?).into_response();
+            let mut r = (
+                StatusCode::TOO_MANY_REQUESTS,
+                render(&CodePage { c, error })?,
+            )
+                .into_response();
             r.headers_mut().insert(header::RETRY_AFTER, secs.into());
             Ok(r)
         }
@@ -133,7 +165,10 @@ pub async fn code_submit(
     }
 }
 
-pub async fn sign_out(PendingActor(who): PendingActor, State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn sign_out(
+    PendingActor(who): PendingActor,
+    State(state): State<AppState>,
+) -> Result<Response, PageError> {
     state.store.delete_session(&who.session.token_hash).await?;
     Ok(with_cookie("/", clear_session_cookie(&state)))
 }

@@ -23,7 +23,12 @@ macro_rules! on_both_backends {
 }
 
 pub async fn get_json(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
-    let r = reqwest::Client::new().get(app.url(path)).bearer_auth(token).send().await.expect("request");
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request");
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }
@@ -32,7 +37,12 @@ pub async fn get_json(app: &TestApp, token: &str, path: &str) -> (StatusCode, Va
 pub async fn thread_of(app: &TestApp, clinician_token: &str, client_name: &str) -> String {
     let (s, v) = get_json(app, clinician_token, "/api/v1/threads").await;
     assert_eq!(s, 200);
-    v["threads"].as_array().expect("threads").iter().find(|t| t["client_name"] == client_name).expect("thread for client")["id"]
+    v["threads"]
+        .as_array()
+        .expect("threads")
+        .iter()
+        .find(|t| t["client_name"] == client_name)
+        .expect("thread for client")["id"]
         .as_str()
         .expect("id")
         .to_owned()
@@ -40,5 +50,10 @@ pub async fn thread_of(app: &TestApp, clinician_token: &str, client_name: &str) 
 
 pub fn assert_error_shape(v: &Value, code: &str) {
     assert_eq!(v["error"]["code"], code, "body: {v}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "message in {v}"
+    );
 }
