@@ -66,17 +66,15 @@ pub async fn check_password(
         Some(u) if ok => u,
         other => {
             throttle::fail(state, &keys).await?;
-            if let Some(u) = other {
-                state
-                    .audit
-                    .record(
-                        By::Anonymous,
-                        "sign_in.failed",
-                        None,
-                        &format!("user:{}", u.id),
-                    )
-                    .await?;
-            }
+            // Both cases write one event, so the time taken does not tell them apart.
+            let object = other.map_or_else(
+                || "account:unknown".to_owned(),
+                |u| format!("user:{}", u.id),
+            );
+            state
+                .audit
+                .record(By::Anonymous, "sign_in.failed", None, &object)
+                .await?;
             return Err(SignInError::BadCredentials);
         }
     };
