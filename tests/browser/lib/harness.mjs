@@ -29,6 +29,19 @@ const CHROMIUM_ARGS = [
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 
+// "$@" is the server command line. The wrapper waits for the server and exits with it; a
+// watcher stops the server (SIGTERM) once the wrapper's stdin, a pipe from this process,
+// reaches EOF: when the test closes it, or when the test process dies, however it dies.
+const LEASH = `exec 3<&0
+"$@" 3<&- </dev/null &
+pid=$!
+( cat <&3 >/dev/null; kill -TERM "$pid" 2>/dev/null ) &
+exec 3<&-
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+wait "$pid"; rc=$?
+wait "$pid" 2>/dev/null
+exit $rc`;
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; the server binds it a moment later). */
@@ -66,8 +79,11 @@ export async function startDemoServer() {
     const env = { ...process.env, ALCOVE_LOG: process.env.ALCOVE_LOG || 'warn' };
     delete env.ALCOVE_ADDR;
     delete env.ALCOVE_DATA_DIR;
-    const child = spawn(BINARY, ['demo', '--data', dataDir, '--addr', `127.0.0.1:${port}`], {
-      stdio: ['ignore', logFd, logFd],
+    // A small sh wrapper holds the server on a leash: it stops the server when its stdin (a
+    // pipe from this process) closes, so even a test runner killed with SIGKILL leaves no
+    // server behind.
+    const child = spawn('/bin/sh', ['-c', LEASH, 'alcove-leash', BINARY, 'demo', '--data', dataDir, '--addr', `127.0.0.1:${port}`], {
+      stdio: ['pipe', logFd, logFd],
       env,
     });
     closeSync(logFd);
@@ -91,7 +107,8 @@ export async function startDemoServer() {
       await sleep(100);
     }
     if (!up) {
-      child.kill('SIGKILL');
+      child.stdin.end();
+      child.kill('SIGTERM');
       lastError = new Error(
         `alcove demo did not answer /healthz on ${url} ` +
           (exited ? `(it exited: ${JSON.stringify(exited)})` : '(timed out after 60 s)') +
@@ -105,16 +122,12 @@ export async function startDemoServer() {
     const accounts = JSON.parse(readFileSync(accountsPath, 'utf8'));
     const stop = async () => {
       if (exited === null) {
-        child.kill('SIGTERM');
-        for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
-        if (exited === null) child.kill('SIGKILL');
+        child.stdin.end(); // the leash: the wrapper sends SIGTERM and waits for the server
+        for (let i = 0; i < 100 && exited === null; i++) await sleep(100);
+        if (exited === null) child.kill('SIGTERM');
       }
       rmSync(dir, { recursive: true, force: true });
     };
-    // Never leave a server behind, even if the runner is torn down abruptly.
-    process.once('exit', () => {
-      if (exited === null) child.kill('SIGKILL');
-    });
     return { url, dir: dataDir, accounts, stop, log, pid: child.pid };
   }
   rmSync(dir, { recursive: true, force: true });
