@@ -55,6 +55,26 @@ enum Command {
     },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// Screening instruments (PHQ-9, GAD-7, PCL-5, AUDIT-C).
+    Instruments {
+        #[command(subcommand)]
+        command: InstrumentsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum InstrumentsCommand {
+    /// Score one completed instrument: prints {"instrument","total","severity","flags"}.
+    Score {
+        /// phq9, gad7, pcl5 or auditc
+        name: String,
+        /// The answers in item order, e.g. 0,1,2,3,0,1,2,3,1
+        #[arg(long)]
+        answers: String,
+        /// female or male (AUDIT-C cut-points differ)
+        #[arg(long)]
+        sex: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -122,16 +142,29 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Failed> {
-    let cfg = Config::load(None)?;
-    init_logging(&cfg);
-    match cli.command {
+    // Commands that touch no practice need no configuration.
+    match &cli.command {
         Command::Openapi => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&alcove_web::api::openapi())?
             );
-            Ok(ExitCode::SUCCESS)
+            return Ok(ExitCode::SUCCESS);
         }
+        Command::Instruments {
+            command: InstrumentsCommand::Score { name, answers, sex },
+        } => {
+            let score = alcove_domain::instruments::score_cli(name, answers, sex.as_deref())
+                .map_err(|e| Failed(2, e.to_string()))?;
+            println!("{score}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
+    let cfg = Config::load(None)?;
+    init_logging(&cfg);
+    match cli.command {
+        Command::Openapi | Command::Instruments { .. } => unreachable!("handled above"),
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => audit_verify(&cfg, &data_dir(&cfg, data)?).await,

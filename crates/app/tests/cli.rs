@@ -482,3 +482,51 @@ async fn demo_runs_on_postgresql_when_alcove_database_url_is_set() {
         .await
         .unwrap();
 }
+
+#[test]
+fn instruments_score_prints_the_contract_object_and_refuses_malformed_answers() {
+    let o = run(&mut alcove(&[
+        "instruments",
+        "score",
+        "phq9",
+        "--answers",
+        "0,1,2,3,0,1,2,3,1",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        r#"{"instrument":"phq9","total":13,"severity":"moderate","flags":["phq9_item9"]}"#
+    );
+    let o = run(&mut alcove(&[
+        "instruments",
+        "score",
+        "auditc",
+        "--answers",
+        "1,1,1",
+        "--sex",
+        "male",
+    ]));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["total"].as_u64(), v["severity"].as_str()),
+        (Some(3), Some("negative"))
+    );
+    for bad in [
+        &["phq9", "--answers", "0,1,2"][..],
+        &["gad7", "--answers", "0,1,2,3,4,0,1"],
+        &["bdi2", "--answers", "1"],
+        &["auditc", "--answers", "1,1,1"],
+    ] {
+        let mut args = vec!["instruments", "score"];
+        args.extend_from_slice(bad);
+        let o = run(&mut alcove(&args));
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert_eq!(
+            stderr(&o).trim().lines().count(),
+            1,
+            "{bad:?}: {}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty(), "nothing printed on error");
+    }
+}
