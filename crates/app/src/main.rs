@@ -55,11 +55,38 @@ enum Command {
     },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+    /// Licensure: is the service allowed where the client is (Standard 5)?
+    Licensure {
+        #[command(subcommand)]
+        command: LicensureCommand,
+    },
     /// Screening instruments (PHQ-9, GAD-7, PCL-5, AUDIT-C).
     Instruments {
         #[command(subcommand)]
         command: InstrumentsCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum LicensureCommand {
+    /// May this clinician see a client located in JUR? Prints {"allowed","basis","reason",...}.
+    Check {
+        /// The clinician's credentials file (JSON, see the README).
+        #[arg(long)]
+        credentials: PathBuf,
+        /// Where the client is at the time of the session, e.g. US-MA.
+        #[arg(long)]
+        location: String,
+        /// The session time (RFC 3339); default: now.
+        #[arg(long, value_parser = parse_rfc3339)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("{s:?} is not an RFC 3339 time such as 2026-11-23T15:00:00-05:00"))
 }
 
 #[derive(Subcommand)]
@@ -159,12 +186,32 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
             println!("{score}");
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Licensure {
+            command:
+                LicensureCommand::Check {
+                    credentials,
+                    location,
+                    at,
+                },
+        } => {
+            let text = std::fs::read_to_string(credentials)
+                .map_err(|e| Failed(2, format!("{}: {e}", credentials.display())))?;
+            let registry = alcove_domain::licensure::Registry::builtin()?;
+            // The CLI is the edge: it may read the system clock; the engine never does.
+            let at = at.unwrap_or_else(chrono::Utc::now);
+            let answer = alcove_domain::licensure::check_json(&text, location, at, &registry)
+                .map_err(|e| Failed(2, e.to_string()))?;
+            println!("{answer}");
+            return Ok(ExitCode::SUCCESS);
+        }
         _ => {}
     }
     let cfg = Config::load(None)?;
     init_logging(&cfg);
     match cli.command {
-        Command::Openapi | Command::Instruments { .. } => unreachable!("handled above"),
+        Command::Openapi | Command::Instruments { .. } | Command::Licensure { .. } => {
+            unreachable!("handled above")
+        }
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => audit_verify(&cfg, &data_dir(&cfg, data)?).await,

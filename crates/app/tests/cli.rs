@@ -530,3 +530,63 @@ fn instruments_score_prints_the_contract_object_and_refuses_malformed_answers() 
         assert!(o.stdout.is_empty(), "nothing printed on error");
     }
 }
+
+#[test]
+fn licensure_check_answers_where_the_client_is_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().join("creds.json");
+    std::fs::write(
+        &creds,
+        r#"{"profession":"social_work","credentials":[
+            {"kind":"license","jurisdiction":"US-MA","title":"LICSW","number":"123456","expires":"2027-06-30"}]}"#,
+    )
+    .unwrap();
+    let c = creds.to_str().unwrap();
+    let check = |loc: &str, at: &str| {
+        run(&mut alcove(&[
+            "licensure",
+            "check",
+            "--credentials",
+            c,
+            "--location",
+            loc,
+            "--at",
+            at,
+        ]))
+    };
+    let o = check("US-MA", "2027-06-30T23:00:00-04:00");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["allowed"], true,
+        "valid through the whole expiry day: {v}"
+    );
+    assert_eq!(v["basis"]["jurisdiction"], "US-MA");
+    let o = check("US-MA", "2027-07-01T09:00:00-04:00");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["allowed"], false, "expired the day after: {v}");
+    assert!(v["reason"].as_str().unwrap().contains("US-MA"));
+    let o = check("US-CA", "2026-11-23T15:00:00Z");
+    assert!(o.status.success(), "a denial is an answer, exit 0");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["allowed"].as_bool(), v["basis"].is_null()),
+        (Some(false), true)
+    );
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(&keys[..3], ["allowed", "basis", "reason"]);
+    for bad in [
+        check("Massachusetts", "2026-11-23T15:00:00Z"),
+        check("US-MA", "yesterday"),
+    ] {
+        assert_eq!(bad.status.code(), Some(2));
+        assert_eq!(stderr(&bad).trim().lines().count(), 1, "{}", stderr(&bad));
+    }
+    std::fs::write(&creds, r#"{"profession":"social_work","credentials":[{"kind":"licence","jurisdiction":"US-MA","expires":"2027-06-30"}]}"#).unwrap();
+    let o = check("US-MA", "2026-11-23T15:00:00Z");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("credentials[0].kind"),
+        "names the field: {}",
+        stderr(&o)
+    );
+}
