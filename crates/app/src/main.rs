@@ -313,7 +313,8 @@ async fn shutdown_signal() {
 async fn audit_verify(cfg: &Config, dir: &Path) -> Result<ExitCode, Failed> {
     let p = practice::open(cfg, dir, Mode::Existing).await?;
     let key = p.signer.verifying_key();
-    match alcove_web::services::audit_log::verify(p.store.as_ref(), key).await {
+    let mirror = p.checkpoint_mirror();
+    match alcove_web::services::audit_log::verify(p.store.as_ref(), key, Some(&mirror)).await {
         Ok(r) => {
             println!("ok: {} events, {} checkpoints", r.events, r.checkpoints);
             Ok(ExitCode::SUCCESS)

@@ -19,6 +19,8 @@ use crate::config::Config;
 pub const MASTER_KEY_FILE: &str = "master.key";
 pub const SIGNING_KEY_FILE: &str = "audit-signing.pem";
 pub const DATABASE_FILE: &str = "alcove.db";
+/// Signed audit checkpoints, mirrored outside the database (append-only).
+pub const CHECKPOINT_MIRROR_FILE: &str = "audit-checkpoints";
 const KEY_CHECK: &str = "master_key_check";
 
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +152,12 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
 
 impl Practice {
     pub fn into_state(self, clock: Arc<dyn Clock>, cfg: &Config) -> AppState {
-        AppState::new(self.store, self.master, self.signer, clock, cfg.web())
+        let mut web = cfg.web();
+        web.checkpoint_mirror = Some(self.checkpoint_mirror());
+        AppState::new(self.store, self.master, self.signer, clock, web)
+    }
+
+    pub fn checkpoint_mirror(&self) -> PathBuf {
+        self.data_dir.join(CHECKPOINT_MIRROR_FILE)
     }
 }

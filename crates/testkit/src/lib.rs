@@ -85,12 +85,16 @@ pub async fn store(backend: Backend, dir: &std::path::Path) -> Arc<dyn Store> {
 pub async fn spawn(opts: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = store(opts.backend, dir.path()).await;
+    let mut config = opts.config;
+    config
+        .checkpoint_mirror
+        .get_or_insert_with(|| dir.path().join("audit-checkpoints"));
     let state = AppState::new(
         store,
         MasterKey::generate(),
         CheckpointSigner::generate(),
         opts.clock,
-        opts.config,
+        config,
     );
     let accounts = demo::seed(&state).await.expect("seed demo practice");
     let app = Application::bind(state.clone(), "127.0.0.1:0")

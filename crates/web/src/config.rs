@@ -18,6 +18,8 @@ pub struct WebConfig {
     pub sign_in_failures_per_address: i64,
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Where signed audit checkpoints are mirrored outside the database (`DATA_DIR/audit-checkpoints`).
+    pub checkpoint_mirror: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -31,6 +33,7 @@ impl Default for WebConfig {
             sign_in_failures_per_account: 5,
             sign_in_failures_per_address: 100,
             body_limit: 64 * 1024,
+            checkpoint_mirror: None,
         }
     }
 }

@@ -70,7 +70,13 @@ impl AppState {
         let master = Arc::new(master);
         Self {
             keys: Keyring::new(master, store.clone(), clock.clone()),
-            audit: AuditLog::new(store.clone(), Arc::new(signer), clock.clone()),
+            audit: AuditLog::new(
+                store.clone(),
+                Arc::new(signer),
+                clock.clone(),
+                config.checkpoint_mirror.clone(),
+            ),
+            sign_in_locks: Arc::new(auth::throttle::KeyedLocks::default()),
             passwords: Arc::new(PasswordHasher::new()),
             config: Arc::new(config),
             store,

@@ -27,4 +27,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub passwords: Arc<PasswordHasher>,
     pub config: Arc<WebConfig>,
+    /// Serialises sign-in attempts per account, so a burst of concurrent guesses is counted one
+    /// by one against the limit instead of all passing the check before any failure is recorded.
+    pub sign_in_locks: Arc<crate::auth::throttle::KeyedLocks>,
 }

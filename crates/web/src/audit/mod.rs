@@ -82,9 +82,10 @@ pub async fn verify(
             "audit_log",
         )
         .await?;
-    let result = match audit_log::verify(state.store.as_ref(), state.audit.verifier()).await {
+    let result = match state.audit.verify().await {
         Ok(r) => Ok(c.t1("audit-verify-ok", "events", r.events)),
         Err(audit_log::VerifyError::Broken(b)) => Err(c.t1("audit-verify-broken", "seq", b.seq())),
+        Err(audit_log::VerifyError::Mirror(m)) => Err(m),
         Err(audit_log::VerifyError::Store(e)) => return Err(e.into()),
     };
     render(&AuditPage {

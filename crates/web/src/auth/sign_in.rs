@@ -52,6 +52,8 @@ pub async fn check_password(
     let acct = throttle::account_key(email.as_ref().map_or("", |e| e.as_str()));
     let addr = throttle::address_key(addr);
     let keys = keys(state, &acct, &addr);
+    // Held until this attempt's failure (if any) is recorded.
+    let _serial = state.sign_in_locks.lock(&acct).await;
     if let Some(wait) = throttle::retry_after(state, &keys).await? {
         return Err(SignInError::Throttled(wait));
     }
@@ -97,6 +99,7 @@ pub async fn check_code(
     let acct = throttle::account_key(user.email.as_str());
     let addr = throttle::address_key(addr);
     let keys = keys(state, &acct, &addr);
+    let _serial = state.sign_in_locks.lock(&acct).await;
     if let Some(wait) = throttle::retry_after(state, &keys).await? {
         return Err(SignInError::Throttled(wait));
     }

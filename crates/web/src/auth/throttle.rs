@@ -7,6 +7,32 @@ use sha2::{Digest, Sha256};
 
 use crate::state::AppState;
 
+/// One async lock per key, created on demand and dropped when nobody holds it.
+#[derive(Default)]
+pub struct KeyedLocks(
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<tokio::sync::Mutex<()>>>>,
+);
+
+impl KeyedLocks {
+    pub async fn lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let m = {
+            let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if map.len() > 4096 {
+                map.retain(|_, w| w.strong_count() > 0);
+            }
+            match map.get(key).and_then(std::sync::Weak::upgrade) {
+                Some(m) => m,
+                None => {
+                    let m = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+                    map.insert(key.to_owned(), std::sync::Arc::downgrade(&m));
+                    m
+                }
+            }
+        };
+        m.lock_owned().await
+    }
+}
+
 /// Keys are hashed so the table holds no email addresses or network addresses.
 pub fn account_key(email: &str) -> String {
     format!("acct:{}", hex::encode(Sha256::digest(email.as_bytes())))

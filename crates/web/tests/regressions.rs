@@ -1,4 +1,4 @@
-//! Security review findings, each demonstrated as a failing test.
+//! Security review findings, each kept as a test that failed before its fix.
 
 mod common;
 
@@ -21,12 +21,12 @@ async fn manual_app() -> (TestApp, Arc<ManualClock>) {
     (app, clock)
 }
 
-/// Finding: the sign-in throttle is check-then-act (`auth/throttle.rs` `retry_after` before,
+/// Finding (fixed): the sign-in throttle is check-then-act (`auth/throttle.rs` `retry_after` before,
 /// `fail` after), so a burst of concurrent guesses all pass the check before the first failure
 /// is counted. With the account limit at 5, an attacker who knows a clinician's password can
 /// try many TOTP codes per pause instead of 5.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_totp_guesses_are_not_held_to_the_per_account_limit() {
+async fn concurrent_totp_guesses_are_held_to_the_per_account_limit() {
     let (app, clock) = manual_app().await;
     let dana = app.account_named("Dana Whitfield").clone();
     let secret = dana.totp_secret.clone().unwrap();
@@ -104,7 +104,7 @@ async fn concurrent_totp_guesses_are_not_held_to_the_per_account_limit() {
 
 /// Same race on the password step of `POST /api/v1/auth/token`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_password_guesses_are_not_held_to_the_per_account_limit() {
+async fn concurrent_password_guesses_are_held_to_the_per_account_limit() {
     let (app, _clock) = manual_app().await;
     let alex = app.account(Role::Client).clone();
     let mut tasks = Vec::new();
@@ -135,13 +135,13 @@ async fn concurrent_password_guesses_are_not_held_to_the_per_account_limit() {
     );
 }
 
-/// Finding: `services/audit_log.rs::verify` (behind `alcove audit verify` and /audit/verify)
+/// Finding (fixed): `services/audit_log.rs::verify` (behind `alcove audit verify` and /audit/verify)
 /// never calls `ChainVerifier::require_checkpoint_every`, so whoever can write the database can
 /// rewrite any event, recompute the (unkeyed) chain, delete the signed checkpoints, and the log
 /// still verifies. Here a clinician's view of a client's messages is erased from the client's
 /// "who looked at my record" history.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rewritten_chain_with_its_checkpoints_deleted_still_verifies() {
+async fn a_rewritten_chain_with_its_checkpoints_deleted_does_not_verify() {
     let app = alcove_testkit::spawn_app().await;
     let samuel = app.token(app.account_named("Samuel Okafor")).await;
     let t = common::thread_of(&app, &samuel, "Riley Chen").await;
@@ -149,12 +149,7 @@ async fn a_rewritten_chain_with_its_checkpoints_deleted_still_verifies() {
     assert_eq!(s, 200);
     // A signed checkpoint over the head, as at shutdown.
     app.state.audit.checkpoint_now().await.unwrap();
-    let ok = alcove_web::services::audit_log::verify(
-        app.state.store.as_ref(),
-        app.state.audit.verifier(),
-    )
-    .await
-    .unwrap();
+    let ok = app.state.audit.verify().await.unwrap();
     assert!(ok.checkpoints >= 1);
 
     let riley = app
@@ -218,11 +213,7 @@ async fn a_rewritten_chain_with_its_checkpoints_deleted_still_verifies() {
         "the view is gone from Riley's history"
     );
 
-    let r = alcove_web::services::audit_log::verify(
-        app.state.store.as_ref(),
-        app.state.audit.verifier(),
-    )
-    .await;
+    let r = app.state.audit.verify().await;
     assert!(
         r.is_err(),
         "a rewritten log with its signed checkpoints removed must not verify, got {r:?}"
@@ -238,4 +229,14 @@ impl NowTs for ManualClock {
         use alcove_domain::Clock;
         self.now().timestamp()
     }
+}
+
+#[tokio::test]
+async fn a_deleted_checkpoint_mirror_is_reported() {
+    let app = alcove_testkit::spawn_app().await;
+    app.state.audit.checkpoint_now().await.unwrap();
+    assert!(app.state.audit.verify().await.is_ok());
+    std::fs::remove_file(app.dir.path().join("audit-checkpoints")).unwrap();
+    let err = app.state.audit.verify().await.unwrap_err().to_string();
+    assert!(err.contains("missing"), "{err}");
 }
