@@ -77,6 +77,9 @@ impl AppState {
                 config.checkpoint_mirror.clone(),
             ),
             sign_in_locks: Arc::new(auth::throttle::KeyedLocks::default()),
+            hash_permits: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             passwords: Arc::new(PasswordHasher::new()),
             config: Arc::new(config),
             store,

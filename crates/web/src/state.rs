@@ -30,4 +30,31 @@ pub struct AppState {
     /// Serialises sign-in attempts per account, so a burst of concurrent guesses is counted one
     /// by one against the limit instead of all passing the check before any failure is recorded.
     pub sign_in_locks: Arc<crate::auth::throttle::KeyedLocks>,
+    /// Argon2id costs 19 MiB and tens of milliseconds: at most this many run at once, off the
+    /// async workers, so a burst of sign-ins cannot stall every other request.
+    pub hash_permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub async fn verify_password(&self, password: &str, phc: Option<&str>) -> bool {
+        let Ok(_permit) = self.hash_permits.acquire().await else {
+            return false;
+        };
+        let (hasher, password, phc) = (
+            self.passwords.clone(),
+            password.to_owned(),
+            phc.map(str::to_owned),
+        );
+        tokio::task::spawn_blocking(move || hasher.verify(&password, phc.as_deref()))
+            .await
+            .unwrap_or(false)
+    }
+
+    pub async fn hash_password(&self, password: &str) -> Option<String> {
+        let _permit = self.hash_permits.acquire().await.ok()?;
+        let (hasher, password) = (self.passwords.clone(), password.to_owned());
+        tokio::task::spawn_blocking(move || hasher.hash(&password))
+            .await
+            .ok()
+    }
 }

@@ -526,3 +526,38 @@ fn between(s: &str, a: &str, b: &str) -> String {
         .unwrap_or_else(|| panic!("{a} in page"));
     s[start..].split(b).next().unwrap().to_owned()
 }
+
+#[tokio::test]
+async fn new_recovery_codes_need_the_current_password() {
+    let app = alcove_testkit::spawn_app().await;
+    let dana = app.account_named("Dana Whitfield").clone();
+    let b = app.web_session(&dana).await;
+    let page = b
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&page);
+    let r = b
+        .post(app.url("/account/recovery-codes"))
+        .form(&[("csrf", csrf.as_str()), ("current", "not my password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        422,
+        "a hijacked session cannot mint a way around the second factor"
+    );
+    let r = b
+        .post(app.url("/account/recovery-codes"))
+        .form(&[("csrf", csrf.as_str()), ("current", dana.password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap().matches("<li><code>").count(), 10);
+}

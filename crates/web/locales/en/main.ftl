@@ -100,7 +100,11 @@ home-caseload-caption = Clients you care for, with where they usually live
 home-col-client = Client
 home-col-location = Usual location
 home-supervisees = Clinicians you supervise
-home-accounts = Accounts
+home-accounts = Staff accounts
+home-admin-client-count = { $count ->
+    [one] There is 1 client account. Client names are shown only to their care team.
+   *[other] There are { $count } client accounts. Client names are shown only to their care team.
+}
 home-admin-no-clinical = You manage accounts and settings. Clinical records are not shown to administrators.
 home-auditor = You can read the audit log and check that it has not been changed.
 crisis-title = If you need help now

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::auth::extract::{Actor, PendingActor};
 use crate::auth::session::{self, clear_session_cookie, session_cookie};
 use crate::auth::sign_in::{record_success, totp_aad};
+use crate::auth::throttle;
 use crate::auth::Identity;
 use crate::error::PageError;
 use crate::pages::{render, Chrome};
@@ -87,11 +88,13 @@ pub async fn change_password(
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
-    let problem = if !state
-        .passwords
-        .verify(&f.current, Some(&user.password_hash))
-    {
-        Some(c.t("password-current-wrong"))
+    let problem = match confirm_password(&state, &user, &f.current).await? {
+        Confirmed::Paused(r) => return Ok(r),
+        Confirmed::Wrong => Some(c.t("password-current-wrong")),
+        Confirmed::Yes => None,
+    };
+    let problem = if problem.is_some() {
+        problem
     } else if f.new != f.confirm {
         Some(c.t("password-mismatch"))
     } else {
@@ -102,10 +105,11 @@ pub async fn change_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let now = state.clock.now();
-    state
-        .store
-        .set_password(user.id, &state.passwords.hash(&f.new), now)
-        .await?;
+    let hash = state
+        .hash_password(&f.new)
+        .await
+        .ok_or_else(PageError::internal)?;
+    state.store.set_password(user.id, &hash, now).await?;
     // Every other session started before the change is now void; this browser gets a fresh one.
     state.store.delete_user_sessions(user.id, None).await?;
     let (tok, _) = session::start(&state, &user, SessionKind::Web, true).await?;
@@ -124,6 +128,39 @@ pub async fn change_password(
     r.headers_mut()
         .append(header::SET_COOKIE, session_cookie(&state, &tok));
     Ok(r)
+}
+
+enum Confirmed {
+    Yes,
+    Wrong,
+    /// Too many wrong guesses: the 429 response to send.
+    Paused(Response),
+}
+
+/// Re-asks for the current password before anything that changes how the account is protected.
+/// Each guess counts against the same per-account limit as sign-in.
+async fn confirm_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<Confirmed, PageError> {
+    let acct = throttle::account_key(user.email.as_str());
+    let keys = [(acct.as_str(), state.config.sign_in_failures_per_account)];
+    let _serial = state.sign_in_locks.lock(&acct).await;
+    if let Some(wait) = throttle::retry_after(state, &keys).await? {
+        let mut r = PageError::for_status(StatusCode::TOO_MANY_REQUESTS).into_response();
+        r.headers_mut().insert(header::RETRY_AFTER, wait.into());
+        return Ok(Confirmed::Paused(r));
+    }
+    if state
+        .verify_password(password, Some(&user.password_hash))
+        .await
+    {
+        Ok(Confirmed::Yes)
+    } else {
+        throttle::fail(state, &keys).await?;
+        Ok(Confirmed::Wrong)
+    }
 }
 
 async fn client_of(
@@ -153,6 +190,8 @@ pub async fn sign_out_everywhere(
 struct TwoFactorPage {
     c: Chrome,
     enrolled: bool,
+    /// Re-ask the password when enrolling from a session that is already fully signed in.
+    ask_password: bool,
     qr_data_uri: String,
     secret_groups: String,
     enrol_token: String,
@@ -189,25 +228,56 @@ fn qr_data_uri(url: &str) -> Result<String, PageError> {
     ))
 }
 
+fn secret_groups(secret: &str) -> String {
+    secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The enrolment form for a given secret (a new one, or the same again after a mistake).
+fn enrolment_form(
+    state: &AppState,
+    c: Chrome,
+    user: &User,
+    who: &Identity,
+    secret: &str,
+    enrol_token: String,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    let url = totp::otpauth_url(secret, &state.config.practice_name, user.email.as_str())
+        .map_err(|_| PageError::internal())?;
+    render(&TwoFactorPage {
+        c,
+        enrolled: false,
+        ask_password: !who.mfa_pending,
+        qr_data_uri: qr_data_uri(&url)?,
+        secret_groups: secret_groups(secret),
+        enrol_token,
+        error,
+    })
+}
+
 async fn enrolment_page(
     state: &AppState,
     c: Chrome,
     user: &User,
-    error: Option<String>,
+    who: &Identity,
 ) -> Result<Html<String>, PageError> {
     if user.totp_sealed.is_some() {
         return render(&TwoFactorPage {
             c,
             enrolled: true,
+            ask_password: false,
             qr_data_uri: String::new(),
             secret_groups: String::new(),
             enrol_token: String::new(),
-            error,
+            error: None,
         });
     }
     let secret = totp::generate_secret();
-    let url = totp::otpauth_url(&secret, &state.config.practice_name, user.email.as_str())
-        .map_err(|_| PageError::internal())?;
     // The secret rides in the form sealed to this user, so nothing half-enrolled is stored.
     let row = user.id.to_string();
     let sealed = state
@@ -215,20 +285,7 @@ async fn enrolment_page(
         .master()
         .seal(&pending_aad(&row), secret.as_bytes());
     let enrol_token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed);
-    let secret_groups = secret
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    render(&TwoFactorPage {
-        c,
-        enrolled: false,
-        qr_data_uri: qr_data_uri(&url)?,
-        secret_groups,
-        enrol_token,
-        error,
-    })
+    enrolment_form(state, c, user, who, &secret, enrol_token, None)
 }
 
 pub async fn two_factor(
@@ -237,13 +294,16 @@ pub async fn two_factor(
     State(state): State<AppState>,
 ) -> Result<Html<String>, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
-    enrolment_page(&state, c, &user, None).await
+    enrolment_page(&state, c, &user, &who).await
 }
 
 #[derive(Deserialize)]
 pub struct EnrolForm {
     #[serde(default)]
     enrol_token: String,
+    /// Asked for when enrolling from an already signed-in session (not during sign-in).
+    #[serde(default)]
+    current: String,
     #[serde(default)]
     code: String,
 }
@@ -267,29 +327,22 @@ pub async fn enrol(
     let Some(secret) = secret else {
         return Err(PageError::new(StatusCode::BAD_REQUEST, "error-bad-request"));
     };
-    let step = match totp::verify(&secret, &f.code, state.clock.now().timestamp()) {
-        Ok(Some(step)) => step,
-        _ => {
-            let error = Some(c.t("two-factor-code-wrong"));
-            // Show the same secret again so the person can retry with their app as set up.
-            let url = totp::otpauth_url(&secret, &state.config.practice_name, user.email.as_str())
-                .map_err(|_| PageError::internal())?;
-            let secret_groups = secret
-                .as_bytes()
-                .chunks(4)
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let page = render(&TwoFactorPage {
-                c,
-                enrolled: false,
-                qr_data_uri: qr_data_uri(&url)?,
-                secret_groups,
-                enrol_token: f.enrol_token,
-                error,
-            })?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    if !who.mfa_pending {
+        match confirm_password(&state, &user, &f.current).await? {
+            Confirmed::Paused(r) => return Ok(r),
+            Confirmed::Wrong => {
+                let error = Some(c.t("password-current-wrong"));
+                let page = enrolment_form(&state, c, &user, &who, &secret, f.enrol_token, error)?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            }
+            Confirmed::Yes => {}
         }
+    }
+    let Ok(Some(step)) = totp::verify(&secret, &f.code, state.clock.now().timestamp()) else {
+        // Show the same secret again so the person can retry with their app as set up.
+        let error = Some(c.t("two-factor-code-wrong"));
+        let page = enrolment_form(&state, c, &user, &who, &secret, f.enrol_token, error)?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let aad_row = totp_aad(&user);
     let aad = Aad {
@@ -334,14 +387,31 @@ async fn fresh_recovery_codes(state: &AppState, user: &User) -> Result<Vec<Strin
     Ok(codes)
 }
 
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    current: String,
+}
+
 pub async fn new_recovery_codes(
     Actor(who): Actor,
     c: Chrome,
     State(state): State<AppState>,
-) -> Result<Html<String>, PageError> {
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response, PageError> {
     let user = state.store.user_by_id(who.user_id).await?;
     if user.totp_sealed.is_none() {
         return Err(PageError::new(StatusCode::CONFLICT, "error-bad-request"));
+    }
+    // New codes are a new way in: ask for the password again, as for any change of protection.
+    match confirm_password(&state, &user, &f.current).await? {
+        Confirmed::Paused(r) => return Ok(r),
+        Confirmed::Wrong => {
+            let error = Some(c.t("password-current-wrong"));
+            let page = security_page(&state, c, &who, None, error).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Confirmed::Yes => {}
     }
     let codes = fresh_recovery_codes(&state, &user).await?;
     state
@@ -353,5 +423,5 @@ pub async fn new_recovery_codes(
             "account",
         )
         .await?;
-    render(&RecoveryCodesPage { c, codes })
+    Ok(render(&RecoveryCodesPage { c, codes })?.into_response())
 }

@@ -62,8 +62,8 @@ pub async fn check_password(
         None => None,
     };
     let ok = state
-        .passwords
-        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()));
+        .verify_password(password, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await;
     let user = match user {
         Some(u) if ok => u,
         other => {

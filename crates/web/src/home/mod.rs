@@ -25,6 +25,7 @@ struct HomePage {
     care_team: Vec<String>,
     supervisees: Vec<String>,
     accounts: Vec<User>,
+    client_accounts: usize,
 }
 
 pub async fn home(
@@ -38,6 +39,7 @@ pub async fn home(
         care_team: vec![],
         supervisees: vec![],
         accounts: vec![],
+        client_accounts: 0,
     };
     match who.role {
         Role::Client => {
@@ -72,8 +74,13 @@ pub async fn home(
                     .push(state.store.user_by_id(id).await?.name);
             }
         }
-        // Accounts, never clinical content.
-        Role::Admin => page.accounts = state.store.list_users().await?,
+        // Staff accounts and how many clients there are: that someone is a client is itself
+        // clinical information, so client names stay with their care team.
+        Role::Admin => {
+            let all = state.store.list_users().await?;
+            page.client_accounts = all.iter().filter(|u| u.role == Role::Client).count();
+            page.accounts = all.into_iter().filter(|u| u.role.is_staff()).collect();
+        }
         Role::Auditor => {}
     }
     render(&page)

@@ -142,6 +142,14 @@ pub async fn visible_threads(
     };
     let mut out = Vec::new();
     for c in clients {
+        // A clinician's list names each client: that is a look at the client's record.
+        if who.role == Role::Clinician {
+            let by = crate::services::audit_log::By::User(who.user_id, who.role);
+            state
+                .audit
+                .record(by, "caseload.view", Some(c.id), "threads")
+                .await?;
+        }
         for t in state.store.threads_of_client(c.id).await? {
             out.push(ThreadSummary {
                 id: t.id,
