@@ -8,7 +8,7 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 
 /// Every key the contract knows (DESIGN.md "Configuration"), plus a few web settings.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub data_dir: Option<PathBuf>,
@@ -24,6 +24,24 @@ pub struct Config {
     pub staff_idle_minutes: Option<u32>,
     pub client_idle_minutes: Option<u32>,
     pub session_hours: Option<u32>,
+}
+
+/// Secrets (keys, passwords inside URLs) never reach a log through `{:?}`.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |o: &Option<String>| o.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("addr", &self.addr)
+            .field("database_url", &hidden(&self.database_url))
+            .field("master_key", &hidden(&self.master_key))
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &hidden(&self.smtp_url))
+            .field("ice_servers", &self.ice_servers)
+            .field("turn_secret", &hidden(&self.turn_secret))
+            .field("log", &self.log)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

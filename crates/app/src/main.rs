@@ -60,6 +60,8 @@ enum Command {
         #[command(subcommand)]
         command: LicensureCommand,
     },
+    /// Crisis-language scan: messages on stdin, one per line; one JSON object per line out.
+    RiskScan,
     /// Screening instruments (PHQ-9, GAD-7, PCL-5, AUDIT-C).
     Instruments {
         #[command(subcommand)]
@@ -169,22 +171,23 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Failed> {
-    // Commands that touch no practice need no configuration.
-    match &cli.command {
+    match cli.command {
+        // Commands that touch no practice need no configuration.
         Command::Openapi => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&alcove_web::api::openapi())?
             );
-            return Ok(ExitCode::SUCCESS);
+            Ok(ExitCode::SUCCESS)
         }
+        Command::RiskScan => risk_scan(),
         Command::Instruments {
             command: InstrumentsCommand::Score { name, answers, sex },
         } => {
-            let score = alcove_domain::instruments::score_cli(name, answers, sex.as_deref())
+            let score = alcove_domain::instruments::score_cli(&name, &answers, sex.as_deref())
                 .map_err(|e| Failed(2, e.to_string()))?;
             println!("{score}");
-            return Ok(ExitCode::SUCCESS);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Licensure {
             command:
@@ -194,23 +197,33 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
                     at,
                 },
         } => {
-            let text = std::fs::read_to_string(credentials)
+            let text = std::fs::read_to_string(&credentials)
                 .map_err(|e| Failed(2, format!("{}: {e}", credentials.display())))?;
             let registry = alcove_domain::licensure::Registry::builtin()?;
             // The CLI is the edge: it may read the system clock; the engine never does.
             let at = at.unwrap_or_else(chrono::Utc::now);
-            let answer = alcove_domain::licensure::check_json(&text, location, at, &registry)
+            let answer = alcove_domain::licensure::check_json(&text, &location, at, &registry)
                 .map_err(|e| Failed(2, e.to_string()))?;
             println!("{answer}");
-            return Ok(ExitCode::SUCCESS);
+            Ok(ExitCode::SUCCESS)
         }
-        _ => {}
+        practice_command => {
+            let cfg = Config::load(None)?;
+            init_logging(&cfg);
+            run_practice(practice_command, &cfg).await
+        }
     }
-    let cfg = Config::load(None)?;
-    init_logging(&cfg);
-    match cli.command {
-        Command::Openapi | Command::Instruments { .. } | Command::Licensure { .. } => {
-            unreachable!("handled above")
+}
+
+/// Commands that open a practice, with its configuration.
+async fn run_practice(command: Command, cfg: &Config) -> Result<ExitCode, Failed> {
+    let cfg = cfg.clone();
+    match command {
+        Command::Openapi
+        | Command::RiskScan
+        | Command::Instruments { .. }
+        | Command::Licensure { .. } => {
+            Err(Failed(2, "this command does not open a practice".into()))
         }
         Command::Audit {
             command: AuditCommand::Verify { data },
@@ -251,6 +264,24 @@ async fn run(cli: Cli) -> Result<ExitCode, Failed> {
             serve_state(state, &addr).await
         }
     }
+}
+
+/// Streams: each line is classified and written as soon as it is read. The classifier only
+/// sees text; nothing here is logged.
+fn risk_scan() -> Result<ExitCode, Failed> {
+    use std::io::{BufRead, Write};
+    let lexicon = alcove_domain::risk::Lexicon::builtin()?;
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in stdin.split(b'\n').enumerate() {
+        let bytes = line?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| Failed(2, format!("line {}: not UTF-8 text", n + 1)))?;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        writeln!(out, "{}", alcove_domain::risk::scan_line(text, &lexicon))?;
+        out.flush()?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn data_dir(cfg: &Config, flag: Option<PathBuf>) -> Result<PathBuf, Failed> {

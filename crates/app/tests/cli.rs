@@ -590,3 +590,44 @@ fn licensure_check_answers_where_the_client_is_and_refuses_bad_input() {
         stderr(&o)
     );
 }
+
+#[test]
+fn risk_scan_reads_stdin_line_by_line_and_writes_one_json_object_per_line() {
+    use std::io::Write;
+    let mut child = alcove(&["risk-scan"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "Can we move Thursday to 3pm?\nI want to kill myself tonight, I have the pills ready\nI would never hurt myself\n\nya no quiero vivir\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "one object per input line, empty lines included"
+    );
+    let levels: Vec<&str> = lines.iter().map(|v| v["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, ["none", "acute", "none", "none", "concern"]);
+    for v in &lines {
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["level", "score", "matched"]);
+        assert!(v["score"].is_number() && v["matched"].is_array());
+    }
+    assert!(lines[1]["matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m == "kill myself"));
+}

@@ -138,9 +138,24 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
+        // Sessions past their absolute lifetime are removed even if never presented again.
+        let sweeper = {
+            let state = self.state.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = state.store.delete_expired_sessions(state.clock.now()).await {
+                        tracing::warn!(error = %e, "session sweep failed");
+                    }
+                }
+            })
+        };
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        sweeper.abort();
+        served?;
         if let Err(e) = self.state.audit.checkpoint_now().await {
             tracing::error!(error = %e, "could not sign the shutdown checkpoint");
         }

@@ -175,7 +175,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         let addr = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
+            .map(|c| match c.0.ip() {
+                // One IPv6 user usually holds a whole /64: count them as one address.
+                std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+                    let seg = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", seg[0], seg[1], seg[2], seg[3])
+                }
+                ip => ip.to_canonical().to_string(),
+            })
             .unwrap_or_else(|| "unknown".to_owned());
         Ok(ClientAddr(addr))
     }
