@@ -6,7 +6,9 @@ use std::path::Path;
 use alcove_crypto::envelope::Aad;
 use alcove_crypto::{token, totp};
 use alcove_domain::{ClientId, Email, MessageId, Role, ThreadId, UserId};
-use alcove_store::{CareRole, NewClient, NewMessage, NewThread, NewUser, StoreError};
+use alcove_store::{
+    CareRole, CredentialsDoc, NewClient, NewMessage, NewThread, NewUser, StoreError, Verification,
+};
 use alcove_web::messaging::body_place;
 use alcove_web::services::audit_log::By;
 use alcove_web::services::KeyringError;
@@ -136,6 +138,22 @@ const CLIENTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Each clinician's credentials file (DESIGN.md format).
+const CREDENTIALS: &[(&str, &str)] = &[
+    (
+        "dana.whitfield@alcove-demo.example",
+        r#"{"profession":"social_work","credentials":[
+        {"kind":"license","jurisdiction":"US-MA","title":"LICSW","number":"123456","expires":"2027-06-30"},
+        {"kind":"license","jurisdiction":"US-NY","title":"LCSW","number":"654321","expires":"2027-12-31"}]}"#,
+    ),
+    (
+        "samuel.okafor@alcove-demo.example",
+        r#"{"profession":"psychology","credentials":[
+        {"kind":"license","jurisdiction":"US-PA","title":"Licensed Psychologist","number":"PS012345","expires":"2027-11-30"},
+        {"kind":"compact_authorization","compact":"psypact","home":"US-PA","title":"APIT","number":"APIT-9876","expires":"2027-11-30"}]}"#,
+    ),
+];
+
 /// (client email, messages: (from the client?, text)).
 const THREADS: &[(&str, &[(bool, &str)])] = &[
     ("alex.rivera@alcove-demo.example", &[
@@ -217,6 +235,32 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
             .map(|(_, id, ..)| *id)
             .expect("demo people are listed")
     };
+
+    // Credentials in the contract's file format; the admin has checked Dana's Massachusetts licence.
+    for (email, doc) in CREDENTIALS {
+        state
+            .store
+            .put_credentials(&CredentialsDoc {
+                clinician_id: id_of(email),
+                document: (*doc).to_owned(),
+                updated_at: now,
+                updated_by: id_of(email),
+            })
+            .await?;
+    }
+    state
+        .store
+        .add_verification(&Verification {
+            id: Uuid::new_v4(),
+            clinician_id: id_of("dana.whitfield@alcove-demo.example"),
+            credential: "license US-MA 123456".into(),
+            verified_by: id_of("priya.natarajan@alcove-demo.example"),
+            verified_at: now,
+            method: "Board website lookup (Massachusetts Board of Registration of Social Workers)"
+                .into(),
+            note: "Active, no discipline on record".into(),
+        })
+        .await?;
 
     // Maria supervises Dana.
     state

@@ -187,6 +187,34 @@ fn access_entry(row: &SqliteRow) -> Result<AccessEntry> {
     })
 }
 
+const CREDENTIALS_COLUMNS: &str = "clinician_id, document, updated_at, updated_by";
+
+fn credentials_doc(row: &SqliteRow) -> Result<CredentialsDoc> {
+    let c = Cols::of(row, "credentials");
+    Ok(CredentialsDoc {
+        clinician_id: c.id("clinician_id")?,
+        document: c.text("document")?,
+        updated_at: c.time("updated_at")?,
+        updated_by: c.id("updated_by")?,
+    })
+}
+
+const VERIFICATION_COLUMNS: &str =
+    "id, clinician_id, credential, verified_by, verified_at, method, note";
+
+fn verification(row: &SqliteRow) -> Result<Verification> {
+    let c = Cols::of(row, "credential_verifications");
+    Ok(Verification {
+        id: c.id("id")?,
+        clinician_id: c.id("clinician_id")?,
+        credential: c.text("credential")?,
+        verified_by: c.id("verified_by")?,
+        verified_at: c.time("verified_at")?,
+        method: c.text("method")?,
+        note: c.text("note")?,
+    })
+}
+
 // --- traits --------------------------------------------------------------------------------------
 
 #[async_trait]
@@ -878,6 +906,66 @@ impl Audit for SqliteStore {
         .await
         .map_err(db_err)?;
         rows.iter().map(access_entry).collect()
+    }
+}
+
+#[async_trait]
+impl Licences for SqliteStore {
+    async fn put_credentials(&self, doc: &CredentialsDoc) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO credentials ({CREDENTIALS_COLUMNS}) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (clinician_id) DO UPDATE SET document = excluded.document, \
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+        ))
+        .bind(id_text(doc.clinician_id.0))
+        .bind(&doc.document)
+        .bind(millis(doc.updated_at))
+        .bind(id_text(doc.updated_by.0))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn credentials_of(&self, clinician: UserId) -> Result<Option<CredentialsDoc>> {
+        let row = sqlx::query(&format!(
+            "SELECT {CREDENTIALS_COLUMNS} FROM credentials WHERE clinician_id = $1"
+        ))
+        .bind(id_text(clinician.0))
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(credentials_doc).transpose()
+    }
+
+    async fn add_verification(&self, v: &Verification) -> Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO credential_verifications ({VERIFICATION_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        ))
+        .bind(id_text(v.id))
+        .bind(id_text(v.clinician_id.0))
+        .bind(&v.credential)
+        .bind(id_text(v.verified_by.0))
+        .bind(millis(v.verified_at))
+        .bind(&v.method)
+        .bind(&v.note)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn verifications_of(&self, clinician: UserId) -> Result<Vec<Verification>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {VERIFICATION_COLUMNS} FROM credential_verifications \
+             WHERE clinician_id = $1 ORDER BY verified_at DESC, id"
+        ))
+        .bind(id_text(clinician.0))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(verification).collect()
     }
 }
 

@@ -82,6 +82,9 @@ macro_rules! conformance_tests {
             audit_events_are_read_in_pages_from_a_sequence_number,
             audit_checkpoints_round_trip,
             the_access_log_is_newest_first_with_actor_names_and_only_that_clients_events,
+            credentials_documents_are_stored_per_clinician_and_replaced_whole,
+            verifications_are_kept_newest_first,
+            credentials_and_verifications_refer_to_existing_users,
             meta_values_round_trip_and_can_be_replaced,
             the_database_answers_a_ping,
         }
@@ -1095,6 +1098,168 @@ pub async fn the_access_log_is_newest_first_with_actor_names_and_only_that_clien
         .await
         .unwrap()
         .is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licences
+
+fn credentials_doc(
+    clinician_id: UserId,
+    document: &str,
+    at: DateTime<Utc>,
+    by: UserId,
+) -> CredentialsDoc {
+    CredentialsDoc {
+        clinician_id,
+        document: document.into(),
+        updated_at: at,
+        updated_by: by,
+    }
+}
+
+fn verification(
+    clinician_id: UserId,
+    by: UserId,
+    at: DateTime<Utc>,
+    credential: &str,
+) -> Verification {
+    Verification {
+        id: Uuid::new_v4(),
+        clinician_id,
+        credential: credential.into(),
+        verified_by: by,
+        verified_at: at,
+        method: "board website lookup".into(),
+        note: format!("checked {credential}"),
+    }
+}
+
+pub async fn credentials_documents_are_stored_per_clinician_and_replaced_whole(s: &dyn Store) {
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let sam = user(s, "Sam Ortiz", Role::Clinician).await;
+    let admin = user(s, "Pat Admin", Role::Admin).await;
+    assert_eq!(s.credentials_of(dana).await.unwrap(), None);
+
+    // Stored exactly: the store does not parse or normalise the document.
+    let first = credentials_doc(
+        dana,
+        "{\"profession\": \"LICSW\",\n \"credentials\": [{\"kind\": \"license\", \
+         \"jurisdiction\": \"US-MA\", \"number\": \"123456\", \"note\": \"Zoë \\\"quoted\\\"\"}]}",
+        t0() + Duration::milliseconds(7),
+        admin,
+    );
+    s.put_credentials(&first).await.unwrap();
+    let sams = credentials_doc(
+        sam,
+        "{\"profession\": \"LMHC\", \"credentials\": []}",
+        mins(1),
+        sam,
+    );
+    s.put_credentials(&sams).await.unwrap();
+    assert_eq!(s.credentials_of(dana).await.unwrap(), Some(first.clone()));
+    assert_eq!(s.credentials_of(sam).await.unwrap(), Some(sams.clone()));
+
+    // Replaced whole: document, time and author all change; nothing of the old one is kept.
+    let second = credentials_doc(
+        dana,
+        "{\"profession\": \"LICSW\", \"credentials\": []}",
+        mins(30),
+        dana,
+    );
+    s.put_credentials(&second).await.unwrap();
+    assert_eq!(s.credentials_of(dana).await.unwrap(), Some(second));
+    assert_eq!(
+        s.credentials_of(sam).await.unwrap(),
+        Some(sams),
+        "another clinician's document is untouched"
+    );
+    assert_eq!(
+        s.credentials_of(UserId(Uuid::new_v4())).await.unwrap(),
+        None
+    );
+}
+
+pub async fn verifications_are_kept_newest_first(s: &dyn Store) {
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let sam = user(s, "Sam Ortiz", Role::Clinician).await;
+    let admin = user(s, "Pat Admin", Role::Admin).await;
+    assert!(s.verifications_of(dana).await.unwrap().is_empty());
+
+    // Added out of order; two at the same moment are ordered by id.
+    let old = verification(dana, admin, mins(1), "license US-MA 123456");
+    let newest = verification(dana, admin, mins(90), "license US-NH 555");
+    let mut same_a = verification(dana, sam, mins(30), "license US-MA 123456");
+    let mut same_b = verification(dana, admin, mins(30), "license US-RI 42");
+    same_b.method = "primary-source letter".into();
+    same_b.note = String::new();
+    if same_a.id.hyphenated().to_string() > same_b.id.hyphenated().to_string() {
+        std::mem::swap(&mut same_a.id, &mut same_b.id);
+    }
+    let sams = verification(sam, admin, mins(100), "license US-MA 999");
+    for v in [&same_b, &old, &sams, &newest, &same_a] {
+        s.add_verification(v).await.unwrap();
+    }
+
+    let got = s.verifications_of(dana).await.unwrap();
+    assert_eq!(
+        got.iter().map(|v| v.id).collect::<Vec<_>>(),
+        [newest.id, same_a.id, same_b.id, old.id],
+        "newest first, then by id; only Dana's"
+    );
+    assert_eq!(got[2], same_b, "every field round-trips, an empty note too");
+    assert_eq!(got[0], newest);
+    assert_eq!(s.verifications_of(sam).await.unwrap(), [sams]);
+    assert!(s
+        .verifications_of(UserId(Uuid::new_v4()))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A verification is evidence: it is added once, never overwritten.
+    let mut again = old.clone();
+    again.note = "overwritten?".into();
+    assert_conflict(s.add_verification(&again).await, "id");
+    assert_eq!(s.verifications_of(dana).await.unwrap()[3], old);
+}
+
+pub async fn credentials_and_verifications_refer_to_existing_users(s: &dyn Store) {
+    let nobody = UserId(Uuid::new_v4());
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let doc = "{\"profession\": \"LICSW\", \"credentials\": []}";
+
+    assert_not_found(
+        s.put_credentials(&credentials_doc(nobody, doc, t0(), dana))
+            .await,
+        "credentials of a missing clinician",
+    );
+    assert_not_found(
+        s.put_credentials(&credentials_doc(dana, doc, t0(), nobody))
+            .await,
+        "credentials updated by a missing user",
+    );
+    assert_eq!(s.credentials_of(dana).await.unwrap(), None);
+    // Also when replacing an existing document.
+    s.put_credentials(&credentials_doc(dana, doc, t0(), dana))
+        .await
+        .unwrap();
+    assert_not_found(
+        s.put_credentials(&credentials_doc(dana, "{}", mins(1), nobody))
+            .await,
+        "replacement by a missing user",
+    );
+    assert_eq!(s.credentials_of(dana).await.unwrap().unwrap().document, doc);
+
+    assert_not_found(
+        s.add_verification(&verification(nobody, dana, t0(), "license US-MA 1"))
+            .await,
+        "verification of a missing clinician",
+    );
+    assert_not_found(
+        s.add_verification(&verification(dana, nobody, t0(), "license US-MA 1"))
+            .await,
+        "verification by a missing user",
+    );
+    assert!(s.verifications_of(dana).await.unwrap().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------

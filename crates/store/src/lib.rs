@@ -148,9 +148,22 @@ pub trait Audit: Send + Sync {
     async fn access_log(&self, client: ClientId, limit: i64) -> Result<Vec<AccessEntry>>;
 }
 
+/// The credentials register (issue 4): each clinician's credentials as one document in the
+/// contract's credentials-file format (DESIGN.md), parsed by `domain::licensure` on read, and
+/// the evidence of each verification (who checked, when, how). Public information, not clinical.
+#[async_trait]
+pub trait Licences: Send + Sync {
+    /// Replaces the clinician's credentials document.
+    async fn put_credentials(&self, doc: &CredentialsDoc) -> Result<()>;
+    async fn credentials_of(&self, clinician: UserId) -> Result<Option<CredentialsDoc>>;
+    async fn add_verification(&self, v: &Verification) -> Result<()>;
+    /// Newest first.
+    async fn verifications_of(&self, clinician: UserId) -> Result<Vec<Verification>>;
+}
+
 /// Everything a backend provides. Both backends implement it; the web layer holds `Arc<dyn Store>`.
 pub trait Store:
-    Meta + Users + Sessions + Throttle + Clients + DataKeys + Messages + Audit + Send + Sync
+    Meta + Users + Sessions + Throttle + Clients + DataKeys + Messages + Audit + Licences + Send + Sync
 {
     fn backend_name(&self) -> &'static str;
 }

@@ -252,3 +252,27 @@ pub struct AccessEntry {
     pub action: String,
     pub object: String,
 }
+
+/// A clinician's credentials, as the contract's credentials-file JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CredentialsDoc {
+    pub clinician_id: UserId,
+    /// `{"profession": ..., "credentials": [...]}` exactly as DESIGN.md's credentials file.
+    pub document: String,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: UserId,
+}
+
+/// Evidence that someone checked a credential with its issuing board.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verification {
+    pub id: uuid::Uuid,
+    pub clinician_id: UserId,
+    /// Which credential, in words that survive edits, e.g. `license US-MA 123456`.
+    pub credential: String,
+    pub verified_by: UserId,
+    pub verified_at: DateTime<Utc>,
+    /// How it was checked, e.g. "board website lookup", "primary-source letter".
+    pub method: String,
+    pub note: String,
+}

@@ -14,6 +14,7 @@ pub mod error;
 mod health;
 pub mod home;
 pub mod i18n;
+pub mod licensure;
 pub mod messaging;
 pub mod pages;
 pub mod public;
@@ -54,6 +55,7 @@ pub fn route_table() -> routes::RouteTable {
         .merge(messaging::routes())
         .merge(records::routes())
         .merge(audit::routes())
+        .merge(licensure::routes())
         .merge(api::routes())
         .merge(health::routes())
         .merge(assets::routes())

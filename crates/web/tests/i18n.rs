@@ -6,7 +6,7 @@ use alcove_web::i18n::Tr;
 
 fn keys_in(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
-    for marker in ["t(\"", "t1(\""] {
+    for marker in [".t(\"", ".t1(\""] {
         let mut rest = text;
         while let Some(i) = rest.find(marker) {
             rest = &rest[i + marker.len()..];

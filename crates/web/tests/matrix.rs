@@ -88,6 +88,24 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/messages/{id}"), CareTeam),
         (("GET", "/me/access-log"), Only(&[ClientOwn, ClientOther])),
         (("GET", "/audit"), Only(&[Auditor])),
+        (
+            ("GET", "/where-can-i-see-clients"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("GET", "/credentials"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/credentials"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (("GET", "/admin/credentials"), Only(&[Admin])),
+        (("POST", "/admin/credentials/verify"), Only(&[Admin])),
+        (
+            ("GET", "/api/v1/licensure/check"),
+            Only(&[ClinicianOwn, ClinicianOther, Supervisor, Admin]),
+        ),
         (("POST", "/audit/verify"), Only(&[Auditor])),
         (("POST", "/api/v1/auth/token"), Public),
         (("DELETE", "/api/v1/auth/token"), SignedIn),

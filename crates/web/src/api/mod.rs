@@ -45,6 +45,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = RootDoc::openapi();
     doc.merge(crate::messaging::ApiDoc::openapi());
     doc.merge(crate::records::ApiDoc::openapi());
+    doc.merge(crate::licensure::ApiDoc::openapi());
     doc
 }
 

@@ -40,6 +40,7 @@ pub async fn home(c: Chrome, State(state): State<AppState>) -> Result<Html<Strin
 struct ClinicianPage {
     c: Chrome,
     clinician: User,
+    rows: Vec<crate::licensure::pages_rows::Row>,
 }
 
 pub async fn clinician(
@@ -48,7 +49,20 @@ pub async fn clinician(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, PageError> {
     match state.store.user_by_slug(&slug).await? {
-        Some(u) if u.role == Role::Clinician => render(&ClinicianPage { c, clinician: u }),
+        Some(u) if u.role == Role::Clinician => {
+            let creds = crate::licensure::credentials_of(&state, u.id)
+                .await
+                .map_err(PageError::from)?;
+            let rows = creds
+                .as_ref()
+                .map(crate::licensure::pages_rows::rows)
+                .unwrap_or_default();
+            render(&ClinicianPage {
+                c,
+                clinician: u,
+                rows,
+            })
+        }
         _ => Err(PageError::not_found()),
     }
 }

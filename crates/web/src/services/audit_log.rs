@@ -154,7 +154,10 @@ fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
 }
 
 /// The checkpoints recorded in a mirror file (missing file: none yet).
-pub fn read_mirror(path: &Path) -> Result<Vec<(i64, Vec<u8>, Vec<u8>)>, VerifyError> {
+/// A checkpoint as the verifier takes it: (seq, head hash, signature).
+pub type SignedHead = (i64, Vec<u8>, Vec<u8>);
+
+pub fn read_mirror(path: &Path) -> Result<Vec<SignedHead>, VerifyError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
