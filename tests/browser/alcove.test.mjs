@@ -186,9 +186,9 @@ test("each role's home page passes axe", TIMEOUT, async () => {
   const t = tracker();
   const pagesByRole = {
     client: ['/home', '/account', '/messages', '/me/access-log'],
-    clinician: ['/home', '/account', '/messages'],
+    clinician: ['/home', '/account', '/messages', '/credentials', '/where-can-i-see-clients'],
     supervisor: ['/home', '/account'],
-    admin: ['/home', '/account'],
+    admin: ['/home', '/account', '/admin/credentials'],
     auditor: ['/home', '/account', '/audit'],
   };
   for (const [role, paths] of Object.entries(pagesByRole)) {
@@ -222,5 +222,22 @@ test('the public home lists clinicians with profile links', TIMEOUT, async () =>
     assert.equal((await page.textContent('h1')).trim(), name);
     await suite.visit(page, '/');
   }
+  t.assertNoCspErrors();
+});
+
+test('a clinician checks a location for a travelling client and is told why not and what would allow it', TIMEOUT, async () => {
+  const t = tracker();
+  const page = t.add(await suite.signedInPage(suite.account('clinician', 'Dana Whitfield')));
+  await suite.visit(page, '/where-can-i-see-clients', { status: 200 });
+  const places = (await tableRows(page)).map((r) => r[0]).join(' ');
+  assert.ok(places.includes('US-MA') && places.includes('US-NY'), `covered places: ${places}`);
+  // Keyboard only: type the location, then Enter submits the check.
+  await page.focus('#location');
+  await page.keyboard.type('US-CA');
+  await suite.navigate(page, () => page.keyboard.press('Enter'));
+  const result = await page.textContent('#check-result');
+  assert.match(result, /may not see a client in US-CA/);
+  assert.match(result, /a licence issued by US-CA/);
+  await page.context().close();
   t.assertNoCspErrors();
 });
