@@ -218,6 +218,21 @@ impl TestApp {
         c
     }
 
+    /// A page's status and HTML, fetched with the given browser-like client.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let r = client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("page request");
+        (r.status().as_u16(), r.text().await.expect("page body"))
+    }
+
+    /// A page's HTML (whatever its status).
+    pub async fn text(&self, client: &reqwest::Client, path: &str) -> String {
+        self.page(client, path).await.1
+    }
+
     /// Stops the server (which signs a shutdown checkpoint) and waits for it.
     pub async fn stop(mut self) {
         if let Some(tx) = self.stop.take() {

@@ -6,28 +6,23 @@ use alcove_domain::Role;
 use alcove_testkit::{csrf_from, TestApp};
 use common::{assert_error_shape, get_json};
 
-async fn page(b: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let r = b.get(app.url(path)).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn a_clinician_sees_where_they_may_see_clients_and_checks_a_location() {
     let app = alcove_testkit::spawn_app().await;
     let dana = app.web_session(app.account_named("Dana Whitfield")).await;
-    let (s, html) = page(&dana, &app, "/where-can-i-see-clients").await;
+    let (s, html) = app.page(&dana, "/where-can-i-see-clients").await;
     assert_eq!(s, 200);
     assert!(
         html.contains("(US-MA)") && html.contains("(US-NY)"),
         "both licences listed"
     );
     assert!(!html.contains("(US-CA)"), "California is not covered");
-    let (s, html) = page(
-        &dana,
-        &app,
-        "/where-can-i-see-clients?location=US-CA&date=2026-12-01",
-    )
-    .await;
+    let (s, html) = app
+        .page(
+            &dana,
+            "/where-can-i-see-clients?location=US-CA&date=2026-12-01",
+        )
+        .await;
     assert_eq!(s, 200);
     assert!(
         html.contains("you may not see a client in US-CA"),
@@ -37,27 +32,29 @@ async fn a_clinician_sees_where_they_may_see_clients_and_checks_a_location() {
         html.contains("a licence issued by US-CA"),
         "and says what would allow it"
     );
-    let (_, html) = page(
-        &dana,
-        &app,
-        "/where-can-i-see-clients?location=US-MA&date=2027-06-30",
-    )
-    .await;
+    let (_, html) = app
+        .page(
+            &dana,
+            "/where-can-i-see-clients?location=US-MA&date=2027-06-30",
+        )
+        .await;
     assert!(
         html.contains("you may see a client in US-MA"),
         "valid through the expiry day"
     );
-    let (_, html) = page(
-        &dana,
-        &app,
-        "/where-can-i-see-clients?location=US-MA&date=2027-07-01",
-    )
-    .await;
+    let (_, html) = app
+        .page(
+            &dana,
+            "/where-can-i-see-clients?location=US-MA&date=2027-07-01",
+        )
+        .await;
     assert!(
         html.contains("you may not see a client in US-MA"),
         "not the day after"
     );
-    let (s, _) = page(&dana, &app, "/where-can-i-see-clients?location=Boston").await;
+    let (s, _) = app
+        .page(&dana, "/where-can-i-see-clients?location=Boston")
+        .await;
     assert_eq!(s, 422);
 }
 
@@ -122,7 +119,7 @@ async fn the_staff_licensure_check_follows_the_contract() {
 async fn a_clinician_adds_a_credential_and_a_mistake_names_the_field() {
     let app = alcove_testkit::spawn_app().await;
     let dana = app.web_session(app.account_named("Dana Whitfield")).await;
-    let (_, html) = page(&dana, &app, "/credentials").await;
+    let (_, html) = app.page(&dana, "/credentials").await;
     let csrf = csrf_from(&html);
     let bad = [
         ("csrf", csrf.as_str()),
@@ -157,7 +154,7 @@ async fn a_clinician_adds_a_credential_and_a_mistake_names_the_field() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let (_, html) = page(&dana, &app, "/where-can-i-see-clients").await;
+    let (_, html) = app.page(&dana, "/where-can-i-see-clients").await;
     assert!(
         html.contains("(US-CT)"),
         "the new licence now covers Connecticut"
@@ -167,7 +164,9 @@ async fn a_clinician_adds_a_credential_and_a_mistake_names_the_field() {
 #[tokio::test]
 async fn the_public_profile_lists_each_licence_with_its_board_link() {
     let app = alcove_testkit::spawn_app().await;
-    let (s, html) = page(&TestApp::browser(), &app, "/clinicians/dana-whitfield").await;
+    let (s, html) = app
+        .page(&TestApp::browser(), "/clinicians/dana-whitfield")
+        .await;
     assert_eq!(s, 200);
     for needle in [
         "123456",
@@ -185,7 +184,7 @@ async fn the_public_profile_lists_each_licence_with_its_board_link() {
 async fn an_admin_records_who_checked_a_credential_and_how() {
     let app = alcove_testkit::spawn_app().await;
     let admin = app.web_session(app.account(Role::Admin)).await;
-    let (s, html) = page(&admin, &app, "/admin/credentials").await;
+    let (s, html) = app.page(&admin, "/admin/credentials").await;
     assert_eq!(s, 200);
     let dana_id = app
         .state
@@ -213,7 +212,7 @@ async fn an_admin_records_who_checked_a_credential_and_how() {
     assert_eq!(v[0].credential, "license US-NY 654321");
     assert_eq!(v[0].method, "Board website lookup");
     let dana = app.web_session(app.account_named("Dana Whitfield")).await;
-    let (_, html) = page(&dana, &app, "/credentials").await;
+    let (_, html) = app.page(&dana, "/credentials").await;
     assert!(
         html.contains("Priya Natarajan") && html.contains("Board website lookup"),
         "the clinician sees who checked"

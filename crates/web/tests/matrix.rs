@@ -151,15 +151,7 @@ async fn caller(app: &TestApp, clock: &ManualClock, who: Who) -> Caller {
     match who.person() {
         None => {
             let web = TestApp::browser();
-            let csrf = csrf_from(
-                &web.get(app.url("/sign-in"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap(),
-            );
+            let csrf = csrf_from(&app.text(&web, "/sign-in").await);
             Caller {
                 web,
                 token: None,
@@ -173,15 +165,7 @@ async fn caller(app: &TestApp, clock: &ManualClock, who: Who) -> Caller {
             let web = app.web_session(&a).await;
             clock.advance(Duration::seconds(31));
             let token = app.token(&a).await;
-            let csrf = csrf_from(
-                &web.get(app.url("/account"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .text()
-                    .await
-                    .unwrap(),
-            );
+            let csrf = csrf_from(&app.text(&web, "/account").await);
             Caller {
                 web,
                 token: Some(token),

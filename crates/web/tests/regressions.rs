@@ -41,15 +41,7 @@ async fn concurrent_totp_guesses_are_held_to_the_per_account_limit() {
         .unwrap();
 
     let b = TestApp::browser();
-    let csrf = csrf_from(
-        &b.get(app.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&app.text(&b, "/sign-in").await);
     let r = b
         .post(app.url("/sign-in"))
         .form(&[
@@ -61,15 +53,7 @@ async fn concurrent_totp_guesses_are_held_to_the_per_account_limit() {
         .await
         .unwrap();
     assert_eq!(r.headers()["location"], "/sign-in/code");
-    let csrf = csrf_from(
-        &b.get(app.url("/sign-in/code"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&app.text(&b, "/sign-in/code").await);
 
     let mut tasks = Vec::new();
     for _ in 0..60 {

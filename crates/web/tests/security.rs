@@ -112,15 +112,7 @@ async fn forms_without_the_right_csrf_token_are_refused() {
 async fn a_form_posted_from_another_origin_or_an_opaque_one_is_refused() {
     let app = alcove_testkit::spawn_app().await;
     let b = TestApp::browser();
-    let csrf = csrf_from(
-        &b.get(app.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&app.text(&b, "/sign-in").await);
     for origin in ["https://evil.example", "null"] {
         let r = b
             .post(app.url("/sign-in"))

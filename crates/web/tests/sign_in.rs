@@ -244,14 +244,7 @@ async fn signing_out_everywhere_ends_every_session() {
     let alex = app.account_named("Alex Rivera").clone();
     let token = app.token(&alex).await;
     let browser = app.web_session(&alex).await;
-    let page = browser
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&browser, "/account").await;
     let r = browser
         .post(app.url("/account/sign-out-everywhere"))
         .form(&[("csrf", csrf_from(&page))])
@@ -273,14 +266,7 @@ async fn changing_the_password_ends_other_sessions_and_the_new_one_works() {
     let alex = app.account_named("Alex Rivera").clone();
     let other = app.token(&alex).await;
     let browser = app.web_session(&alex).await;
-    let page = browser
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&browser, "/account").await;
     let new = "a quiet harbour at dawn";
     let form = [
         ("csrf", csrf_from(&page)),
@@ -321,14 +307,7 @@ async fn a_weak_or_mismatched_new_password_is_refused() {
     let app = alcove_testkit::spawn_app().await;
     let alex = app.account_named("Alex Rivera").clone();
     let browser = app.web_session(&alex).await;
-    let page = browser
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&browser, "/account").await;
     let csrf = csrf_from(&page);
     for (new, confirm) in [
         ("short", "short"),
@@ -364,15 +343,7 @@ async fn web_sign_in_asks_staff_for_the_code_before_anything_else() {
     let app = alcove_testkit::spawn_app().await;
     let dana = app.account_named("Dana Whitfield").clone();
     let b = TestApp::browser();
-    let csrf = csrf_from(
-        &b.get(app.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&app.text(&b, "/sign-in").await);
     let r = b
         .post(app.url("/sign-in"))
         .form(&[
@@ -393,14 +364,7 @@ async fn web_sign_in_asks_staff_for_the_code_before_anything_else() {
     let r = b.get(app.url("/messages")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let session = app.web_session(&dana).await;
-    let home = session
-        .get(app.url("/home"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let home = app.text(&session, "/home").await;
     assert!(
         home.contains("Alex Rivera") && home.contains("Casey Morgan"),
         "caseload on the clinician's home"
@@ -433,15 +397,7 @@ async fn a_new_staff_member_enrols_with_a_qr_code_and_gets_single_use_recovery_c
     assert_error_shape(&v, "mfa_required");
 
     let b = TestApp::browser();
-    let csrf = csrf_from(
-        &b.get(app.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let csrf = csrf_from(&app.text(&b, "/sign-in").await);
     let r = b
         .post(app.url("/sign-in"))
         .form(&[
@@ -453,14 +409,7 @@ async fn a_new_staff_member_enrols_with_a_qr_code_and_gets_single_use_recovery_c
         .await
         .unwrap();
     assert_eq!(r.headers()["location"], "/account/two-factor");
-    let page = b
-        .get(app.url("/account/two-factor"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&b, "/account/two-factor").await;
     assert!(
         page.contains("src=\"data:image/svg+xml;base64,"),
         "QR code drawn on the server as SVG"
@@ -532,14 +481,7 @@ async fn new_recovery_codes_need_the_current_password() {
     let app = alcove_testkit::spawn_app().await;
     let dana = app.account_named("Dana Whitfield").clone();
     let b = app.web_session(&dana).await;
-    let page = b
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&b, "/account").await;
     let csrf = csrf_from(&page);
     let r = b
         .post(app.url("/account/recovery-codes"))
