@@ -143,3 +143,25 @@ pub fn check_addr(a: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|_| format!("{a:?} is not HOST:PORT such as 127.0.0.1:8080"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let c = Config {
+            master_key: Some("c2VjcmV0LW1hc3Rlci1rZXk=".into()),
+            database_url: Some("postgres://alcove:hunter2@db/alcove".into()),
+            turn_secret: Some("turn-shared-secret".into()),
+            smtp_url: Some("smtp://user:pw@mail".into()),
+            addr: Some("127.0.0.1:8080".into()),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        for secret in ["c2VjcmV0", "hunter2", "turn-shared-secret", "user:pw"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("127.0.0.1:8080") && shown.contains("<redacted>"));
+    }
+}

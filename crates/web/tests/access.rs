@@ -154,3 +154,42 @@ async fn the_api_ignores_cookies_and_pages_ignore_bearer_tokens() {
         .unwrap();
     assert_eq!(r.status(), 303, "a token never drives a page");
 }
+
+#[tokio::test]
+async fn an_admin_sees_staff_accounts_and_a_client_count_but_no_client_names() {
+    let app = alcove_testkit::spawn_app().await;
+    let admin = app.web_session(app.account(Role::Admin)).await;
+    let (s, html) = app.page(&admin, "/home").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("Dana Whitfield") && html.contains("Tom Becker"),
+        "staff accounts listed"
+    );
+    assert!(html.contains("There are 4 client accounts"));
+    for client in [
+        "Alex Rivera",
+        "Jordan Lee",
+        "Riley Chen",
+        "Casey Morgan",
+        "alex.rivera@",
+    ] {
+        assert!(!html.contains(client), "{client} shown to an admin");
+    }
+}
+
+#[tokio::test]
+async fn a_clinicians_thread_list_shows_in_each_listed_clients_access_log() {
+    let app = alcove_testkit::spawn_app().await;
+    let dana = app.token(app.account_named("Dana Whitfield")).await;
+    assert_eq!(get_json(&app, &dana, "/api/v1/threads").await.0, 200);
+    let alex = app.token(app.account_named("Alex Rivera")).await;
+    let (_, log) = get_json(&app, &alex, "/api/v1/me/access-log").await;
+    assert!(
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "caseload.view" && e["actor"]["name"] == "Dana Whitfield"),
+        "{log}"
+    );
+}

@@ -175,15 +175,39 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         let addr = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| match c.0.ip() {
-                // One IPv6 user usually holds a whole /64: count them as one address.
-                std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
-                    let seg = v6.segments();
-                    format!("{:x}:{:x}:{:x}:{:x}::/64", seg[0], seg[1], seg[2], seg[3])
-                }
-                ip => ip.to_canonical().to_string(),
-            })
+            .map(|c| address_label(c.0.ip()))
             .unwrap_or_else(|| "unknown".to_owned());
         Ok(ClientAddr(addr))
+    }
+}
+
+/// The address a throttle counts: IPv4 as is, IPv6 by its /64 (one user usually holds a whole
+/// /64, so counting single addresses would give an attacker 2^64 of them).
+pub fn address_label(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let seg = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", seg[0], seg[1], seg[2], seg[3])
+        }
+        ip => ip.to_canonical().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_label;
+
+    #[test]
+    fn ipv6_addresses_are_counted_by_their_slash_64_and_ipv4_as_is() {
+        let a = address_label("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = address_label("2001:db8:1:2:bbbb:cccc:dddd:eeee".parse().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_ne!(a, address_label("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(address_label("192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_eq!(
+            address_label("::ffff:192.0.2.7".parse().unwrap()),
+            "192.0.2.7"
+        );
     }
 }
