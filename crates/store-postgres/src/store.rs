@@ -543,6 +543,33 @@ impl Throttle for PgStore {
         .map_err(db_err)?;
         Ok(())
     }
+
+    async fn claim_expired_block(&self, key: &str, at: DateTime<Utc>) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE throttle SET blocked_until = NULL \
+             WHERE key = $1 AND blocked_until IS NOT NULL AND blocked_until <= $2",
+        )
+        .bind(key)
+        .bind(millis(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn block_if_unblocked(&self, key: &str, at: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE throttle SET blocked_until = $3 \
+             WHERE key = $1 AND (blocked_until IS NULL OR blocked_until <= $2)",
+        )
+        .bind(key)
+        .bind(millis(at))
+        .bind(millis(until))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -89,6 +89,11 @@ pub trait Throttle: Send + Sync {
     async fn throttle_state(&self, key: &str) -> Result<Option<ThrottleState>>;
     async fn clear_failures(&self, key: &str) -> Result<()>;
     async fn set_blocked_until(&self, key: &str, until: DateTime<Utc>) -> Result<()>;
+    /// Clears a pause that has run out, atomically: exactly one caller gets `true`, so after
+    /// each served pause exactly one more attempt is let through, however many arrive at once.
+    async fn claim_expired_block(&self, key: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// Pauses the key until `until` unless it is already paused at `at` (never extends a pause).
+    async fn block_if_unblocked(&self, key: &str, at: DateTime<Utc>, until: DateTime<Utc>) -> Result<()>;
 }
 
 #[async_trait]

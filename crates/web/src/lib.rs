@@ -78,7 +78,6 @@ impl AppState {
                 clock.clone(),
                 config.checkpoint_mirror.clone(),
             ),
-            sign_in_locks: Arc::new(auth::throttle::KeyedLocks::default()),
             hash_permits: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),

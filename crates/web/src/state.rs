@@ -27,9 +27,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub passwords: Arc<PasswordHasher>,
     pub config: Arc<WebConfig>,
-    /// Serialises sign-in attempts per account, so a burst of concurrent guesses is counted one
-    /// by one against the limit instead of all passing the check before any failure is recorded.
-    pub sign_in_locks: Arc<crate::auth::throttle::KeyedLocks>,
     /// Argon2id costs 19 MiB and tens of milliseconds: at most this many run at once, off the
     /// async workers, so a burst of sign-ins cannot stall every other request.
     pub hash_permits: Arc<tokio::sync::Semaphore>,

@@ -145,20 +145,22 @@ async fn confirm_password(
     password: &str,
 ) -> Result<Confirmed, PageError> {
     let acct = throttle::account_key(user.email.as_str());
-    let keys = [(acct.as_str(), state.config.sign_in_failures_per_account)];
-    let _serial = state.sign_in_locks.lock(&acct).await;
-    if let Some(wait) = throttle::retry_after(state, &keys).await? {
-        let mut r = PageError::for_status(StatusCode::TOO_MANY_REQUESTS).into_response();
-        r.headers_mut().insert(header::RETRY_AFTER, wait.into());
-        return Ok(Confirmed::Paused(r));
-    }
+    let attempt = match throttle::begin(state, &acct, None).await? {
+        Ok(a) => a,
+        Err(wait) => {
+            let mut r = PageError::for_status(StatusCode::TOO_MANY_REQUESTS).into_response();
+            r.headers_mut().insert(header::RETRY_AFTER, wait.into());
+            return Ok(Confirmed::Paused(r));
+        }
+    };
     if state
         .verify_password(password, Some(&user.password_hash))
         .await
     {
+        state.store.clear_failures(&acct).await?;
         Ok(Confirmed::Yes)
     } else {
-        throttle::fail(state, &keys).await?;
+        throttle::failed(state, attempt, &acct, None).await?;
         Ok(Confirmed::Wrong)
     }
 }

@@ -33,13 +33,6 @@ pub enum SignInError {
     Store(#[from] StoreError),
 }
 
-fn keys<'a>(state: &AppState, acct: &'a str, addr: &'a str) -> [(&'a str, i64); 2] {
-    [
-        (acct, state.config.sign_in_failures_per_account),
-        (addr, state.config.sign_in_failures_per_address),
-    ]
-}
-
 /// Step one: email and password.
 pub async fn check_password(
     state: &AppState,
@@ -51,12 +44,9 @@ pub async fn check_password(
     let email: Option<Email> = email.parse().ok();
     let acct = throttle::account_key(email.as_ref().map_or("", |e| e.as_str()));
     let addr = throttle::address_key(addr);
-    let keys = keys(state, &acct, &addr);
-    // Held until this attempt's failure (if any) is recorded.
-    let _serial = state.sign_in_locks.lock(&acct).await;
-    if let Some(wait) = throttle::retry_after(state, &keys).await? {
-        return Err(SignInError::Throttled(wait));
-    }
+    let attempt = throttle::begin(state, &acct, Some(&addr))
+        .await?
+        .map_err(SignInError::Throttled)?;
     let user = match &email {
         Some(e) => state.store.user_by_email(e).await?,
         None => None,
@@ -67,7 +57,7 @@ pub async fn check_password(
     let user = match user {
         Some(u) if ok => u,
         other => {
-            throttle::fail(state, &keys).await?;
+            throttle::failed(state, attempt, &acct, Some(&addr)).await?;
             // Both cases write one event, so the time taken does not tell them apart.
             let object = other.map_or_else(
                 || "account:unknown".to_owned(),
@@ -80,9 +70,12 @@ pub async fn check_password(
             return Err(SignInError::BadCredentials);
         }
     };
-    Ok(if user.totp_sealed.is_some() {
-        Outcome::CodeNeeded(user)
-    } else if user.role.is_staff() {
+    if user.totp_sealed.is_some() {
+        // The count stays: password and code guesses share one limit.
+        return Ok(Outcome::CodeNeeded(user));
+    }
+    state.store.clear_failures(&acct).await?;
+    Ok(if user.role.is_staff() {
         Outcome::MustEnrol(user)
     } else {
         Outcome::SignedIn(user)
@@ -98,16 +91,14 @@ pub async fn check_code(
 ) -> Result<(), SignInError> {
     let acct = throttle::account_key(user.email.as_str());
     let addr = throttle::address_key(addr);
-    let keys = keys(state, &acct, &addr);
-    let _serial = state.sign_in_locks.lock(&acct).await;
-    if let Some(wait) = throttle::retry_after(state, &keys).await? {
-        return Err(SignInError::Throttled(wait));
-    }
+    let attempt = throttle::begin(state, &acct, Some(&addr))
+        .await?
+        .map_err(SignInError::Throttled)?;
     if code_is_good(state, user, code).await? {
         state.store.clear_failures(&acct).await?;
         Ok(())
     } else {
-        throttle::fail(state, &keys).await?;
+        throttle::failed(state, attempt, &acct, Some(&addr)).await?;
         state
             .audit
             .record(

@@ -7,32 +7,6 @@ use sha2::{Digest, Sha256};
 
 use crate::state::AppState;
 
-/// One async lock per key, created on demand and dropped when nobody holds it.
-#[derive(Default)]
-pub struct KeyedLocks(
-    std::sync::Mutex<std::collections::HashMap<String, std::sync::Weak<tokio::sync::Mutex<()>>>>,
-);
-
-impl KeyedLocks {
-    pub async fn lock(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
-        let m = {
-            let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            if map.len() > 4096 {
-                map.retain(|_, w| w.strong_count() > 0);
-            }
-            match map.get(key).and_then(std::sync::Weak::upgrade) {
-                Some(m) => m,
-                None => {
-                    let m = std::sync::Arc::new(tokio::sync::Mutex::new(()));
-                    map.insert(key.to_owned(), std::sync::Arc::downgrade(&m));
-                    m
-                }
-            }
-        };
-        m.lock_owned().await
-    }
-}
-
 /// Keys are hashed so the table holds no email addresses or network addresses.
 pub fn account_key(email: &str) -> String {
     format!("acct:{}", hex::encode(Sha256::digest(email.as_bytes())))
@@ -40,6 +14,74 @@ pub fn account_key(email: &str) -> String {
 
 pub fn address_key(addr: &str) -> String {
     format!("addr:{}", hex::encode(Sha256::digest(addr.as_bytes())))
+}
+
+/// A guess at an account's secret, counted before the secret was checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    /// Attempts on the account in this window, this one included.
+    pub count: i64,
+}
+
+/// Counts an attempt on `acct` atomically in the database *before* any secret is checked, so
+/// a burst of concurrent guesses (on one instance or many) is held to the limit: past it, only
+/// one attempt is let through after each served pause. `Err(seconds)` means "wait".
+/// The address key, when given, is a coarser count of failures only (a busy shared address
+/// signs in successfully all day).
+pub async fn begin(
+    state: &AppState,
+    acct: &str,
+    addr: Option<&str>,
+) -> Result<Result<Attempt, u64>, StoreError> {
+    let now = state.clock.now();
+    if let Some(addr) = addr {
+        if let Some(wait) =
+            retry_after(state, &[(addr, state.config.sign_in_failures_per_address)]).await?
+        {
+            return Ok(Err(wait));
+        }
+    }
+    let limit = state.config.sign_in_failures_per_account;
+    let st = state.store.record_failure(acct, now).await?;
+    let wait_until = |until: DateTime<Utc>| (until - now).num_seconds().max(1) as u64;
+    if let Some(until) = st.blocked_until.filter(|u| *u > now) {
+        return Ok(Err(wait_until(until)));
+    }
+    if st.failures > limit && !state.store.claim_expired_block(acct, now).await? {
+        state
+            .store
+            .block_if_unblocked(acct, now, pause_until(now, st.failures - limit - 1))
+            .await?;
+        let until = state
+            .store
+            .throttle_state(acct)
+            .await?
+            .and_then(|t| t.blocked_until)
+            .unwrap_or(now);
+        return Ok(Err(wait_until(until)));
+    }
+    Ok(Ok(Attempt { count: st.failures }))
+}
+
+/// The attempt's secret was wrong: at or past the limit, the account pauses.
+pub async fn failed(
+    state: &AppState,
+    attempt: Attempt,
+    acct: &str,
+    addr: Option<&str>,
+) -> Result<(), StoreError> {
+    let now = state.clock.now();
+    let limit = state.config.sign_in_failures_per_account;
+    if attempt.count >= limit {
+        state
+            .store
+            .set_blocked_until(acct, pause_until(now, attempt.count - limit))
+            .await?;
+    }
+    if let Some(addr) = addr {
+        fail(state, &[(addr, state.config.sign_in_failures_per_address)]).await?;
+    }
+    Ok(())
 }
 
 /// Seconds to wait before the next attempt may be made, if any.
