@@ -479,20 +479,38 @@ pub async fn a_block_is_stored_and_clearing_forgets_the_key(s: &dyn Store) {
     assert_eq!(s.record_failure(key, mins(2)).await.unwrap().failures, 1);
 }
 
-pub async fn an_expired_pause_is_claimed_exactly_once_and_a_live_one_is_never_extended(s: &dyn Store) {
+pub async fn an_expired_pause_is_claimed_exactly_once_and_a_live_one_is_never_extended(
+    s: &dyn Store,
+) {
     let key = "acct:claim";
     s.record_failure(key, mins(0)).await.unwrap();
-    assert!(!s.claim_expired_block(key, mins(1)).await.unwrap(), "nothing to claim without a pause");
+    assert!(
+        !s.claim_expired_block(key, mins(1)).await.unwrap(),
+        "nothing to claim without a pause"
+    );
     s.block_if_unblocked(key, mins(1), mins(5)).await.unwrap();
     s.block_if_unblocked(key, mins(2), mins(20)).await.unwrap();
     let st = s.throttle_state(key).await.unwrap().unwrap();
-    assert_eq!(st.blocked_until, Some(mins(5)), "a live pause is not extended");
-    assert!(!s.claim_expired_block(key, mins(4)).await.unwrap(), "not before it runs out");
+    assert_eq!(
+        st.blocked_until,
+        Some(mins(5)),
+        "a live pause is not extended"
+    );
+    assert!(
+        !s.claim_expired_block(key, mins(4)).await.unwrap(),
+        "not before it runs out"
+    );
     let claims = futures_claims(s, key, mins(6)).await;
     assert_eq!(claims, 1, "of many concurrent claimants exactly one wins");
-    assert_eq!(s.throttle_state(key).await.unwrap().unwrap().blocked_until, None);
+    assert_eq!(
+        s.throttle_state(key).await.unwrap().unwrap().blocked_until,
+        None
+    );
     s.block_if_unblocked(key, mins(7), mins(9)).await.unwrap();
-    assert_eq!(s.throttle_state(key).await.unwrap().unwrap().blocked_until, Some(mins(9)));
+    assert_eq!(
+        s.throttle_state(key).await.unwrap().unwrap().blocked_until,
+        Some(mins(9))
+    );
 }
 
 async fn futures_claims(s: &dyn Store, key: &str, at: DateTime<Utc>) -> usize {

@@ -93,7 +93,12 @@ pub trait Throttle: Send + Sync {
     /// each served pause exactly one more attempt is let through, however many arrive at once.
     async fn claim_expired_block(&self, key: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Pauses the key until `until` unless it is already paused at `at` (never extends a pause).
-    async fn block_if_unblocked(&self, key: &str, at: DateTime<Utc>, until: DateTime<Utc>) -> Result<()>;
+    async fn block_if_unblocked(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<()>;
 }
 
 #[async_trait]
