@@ -557,7 +557,12 @@ impl Throttle for PgStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn block_if_unblocked(&self, key: &str, at: DateTime<Utc>, until: DateTime<Utc>) -> Result<()> {
+    async fn block_if_unblocked(
+        &self,
+        key: &str,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE throttle SET blocked_until = $3 \
              WHERE key = $1 AND (blocked_until IS NULL OR blocked_until <= $2)",
