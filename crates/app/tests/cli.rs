@@ -430,6 +430,14 @@ fn openapi_prints_the_document() {
     ] {
         assert!(doc["paths"][p].is_object(), "{p}");
     }
+    // Query parameters are described as query parameters, optional ones as optional.
+    let params = doc["paths"]["/api/v1/licensure/check"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for p in params {
+        assert_eq!(p["in"], "query", "{p}");
+        assert_eq!(p["required"].as_bool(), Some(p["name"] != "at"), "{p}");
+    }
 }
 
 #[tokio::test]

@@ -139,23 +139,39 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        let mut resp = (self.status, axum::Json(body)).into_response();
-        if let Some(s) = self.retry_after {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(s));
-        }
-        resp
+        with_retry_after(
+            (self.status, axum::Json(body)).into_response(),
+            self.retry_after,
+        )
     }
+}
+
+/// `true` when a storage failure means "not there"; anything else is logged (never content)
+/// and becomes an internal error. Shared by both faces of an error.
+fn is_not_found(e: StoreError) -> bool {
+    match e {
+        StoreError::NotFound => true,
+        other => {
+            tracing::error!(error = %other, "storage failure");
+            false
+        }
+    }
+}
+
+fn with_retry_after(mut resp: Response, retry_after: Option<u64>) -> Response {
+    if let Some(s) = retry_after {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(s));
+    }
+    resp
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::not_found(),
-            other => {
-                tracing::error!(error = %other, "storage failure");
-                Self::internal()
-            }
+        if is_not_found(e) {
+            Self::not_found()
+        } else {
+            Self::internal()
         }
     }
 }
@@ -228,23 +244,16 @@ impl IntoResponse for PageError {
             key: self.key,
         };
         let html = page.render().unwrap_or_else(|_| "Error".to_owned());
-        let mut resp = (self.status, Html(html)).into_response();
-        if let Some(s) = self.retry_after {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(s));
-        }
-        resp
+        with_retry_after((self.status, Html(html)).into_response(), self.retry_after)
     }
 }
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::not_found(),
-            other => {
-                tracing::error!(error = %other, "storage failure");
-                Self::internal()
-            }
+        if is_not_found(e) {
+            Self::not_found()
+        } else {
+            Self::internal()
         }
     }
 }

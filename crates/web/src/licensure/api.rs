@@ -14,13 +14,17 @@ use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct CheckQuery {
     /// The clinician's user id.
+    #[param(format = Uuid)]
     pub clinician: String,
     /// Where the client is at the time of the session (ISO 3166-2, e.g. US-MA).
+    #[param(pattern = "^[A-Z]{2}-[A-Z0-9]{1,3}$")]
     pub location: String,
     /// The session time (RFC 3339); default: now.
     #[serde(default)]
+    #[param(format = DateTime)]
     pub at: Option<String>,
 }
 
