@@ -151,6 +151,7 @@ audit-col-object = Object
 
 where-title = Where can I see clients?
 where-intro = You may see a client only where they are at the time of the session (NASW/ASWB Standard 5). These are the places your credentials cover on { $date }.
+where-caption = Places you can see clients on { $date }
 where-none = Your credentials cover no jurisdiction on this date.
 where-no-credentials = There are no credentials on file for you yet. Add them under Credentials.
 where-col-place = Jurisdiction
