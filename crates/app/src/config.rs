@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use alcove_web::services::mailer::{self, MailSetupError, MailTransport, Mailer};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,8 @@ pub struct Config {
     pub master_key: Option<String>,
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
+    /// The sender of notifications; the practice name is its display name.
+    pub mail_from: Option<String>,
     pub ice_servers: Option<String>,
     pub turn_secret: Option<String>,
     pub log: Option<String>,
@@ -37,6 +40,7 @@ impl std::fmt::Debug for Config {
             .field("master_key", &hidden(&self.master_key))
             .field("public_url", &self.public_url)
             .field("smtp_url", &hidden(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
             .field("ice_servers", &self.ice_servers)
             .field("turn_secret", &hidden(&self.turn_secret))
             .field("log", &self.log)
@@ -92,6 +96,18 @@ impl Config {
                 });
             }
         }
+        if let Some(u) = &self.smtp_url {
+            check_smtp_url(u).map_err(|why| ConfigError::Bad {
+                key: "smtp_url",
+                why,
+            })?;
+        }
+        if let Some(f) = &self.mail_from {
+            alcove_web::services::mailer::check_from(f).map_err(|why| ConfigError::Bad {
+                key: "mail_from",
+                why,
+            })?;
+        }
         if let Some(a) = &self.addr {
             check_addr(a).map_err(|why| ConfigError::Bad { key: "addr", why })?;
         }
@@ -137,6 +153,43 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The outgoing mail service: SMTP when `smtp_url` is set, else `DATA_DIR/outbox/`.
+    pub fn mailer(
+        &self,
+        web: &alcove_web::WebConfig,
+        data_dir: &Path,
+    ) -> Result<Mailer, MailSetupError> {
+        Mailer::new(
+            MailTransport::from_config(self.smtp_url.as_deref(), data_dir),
+            self.mail_from.as_deref().unwrap_or(mailer::DEFAULT_FROM),
+            web,
+        )
+    }
+}
+
+/// `smtp://HOST[:PORT]` (plain, for a local relay), `smtp://…?tls=required|opportunistic`
+/// (STARTTLS) or `smtps://HOST[:PORT]` (implicit TLS). The message never repeats the URL: it
+/// may hold a password.
+pub fn check_smtp_url(u: &str) -> Result<(), String> {
+    const SHAPE: &str = "smtp://HOST:PORT, smtp://HOST:PORT?tls=required or smtps://HOST:PORT";
+    let parsed = url::Url::parse(u).map_err(|e| format!("{e} (expected {SHAPE})"))?;
+    if !matches!(parsed.scheme(), "smtp" | "smtps") {
+        return Err(format!("must start with smtp:// or smtps:// ({SHAPE})"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("names no host ({SHAPE})"));
+    }
+    for (k, v) in parsed.query_pairs() {
+        if k != "tls" || !matches!(v.as_ref(), "required" | "opportunistic") {
+            return Err(format!(
+                "the only query parameter understood is tls=required or tls=opportunistic ({SHAPE})"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `HOST:PORT`, e.g. `127.0.0.1:8080`.
 pub fn check_addr(a: &str) -> Result<(), String> {
     a.parse::<std::net::SocketAddr>()
@@ -163,5 +216,45 @@ mod tests {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(shown.contains("127.0.0.1:8080") && shown.contains("<redacted>"));
+    }
+
+    fn with_smtp(u: &str) -> Config {
+        Config {
+            smtp_url: Some(u.into()),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn smtp_url_must_be_smtp_or_smtps_and_errors_name_the_key_without_the_password() {
+        for good in [
+            "smtp://127.0.0.1:2525",
+            "smtp://mail.example.org:587?tls=required",
+            "smtps://user:pw@mail.example.org",
+        ] {
+            assert!(with_smtp(good).validate().is_ok(), "{good}");
+        }
+        for bad in [
+            "http://user:s3cret@mail.example.org",
+            "smtp://user:s3cret@mail.example.org?tls=sometimes",
+            "mail.example.org:25",
+            "smtp://",
+        ] {
+            let e = with_smtp(bad).validate().unwrap_err().to_string();
+            assert!(e.contains("smtp_url"), "{bad}: {e}");
+            assert!(!e.contains("s3cret"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn mail_from_must_be_an_address() {
+        let c = |f: &str| Config {
+            mail_from: Some(f.into()),
+            ..Config::default()
+        };
+        assert!(c("alcove@localhost").validate().is_ok());
+        assert!(c("notices@practice.example").validate().is_ok());
+        let e = c("Alcove Notices").validate().unwrap_err().to_string();
+        assert!(e.contains("mail_from"), "{e}");
     }
 }

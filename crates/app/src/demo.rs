@@ -5,9 +5,15 @@ use std::path::Path;
 
 use alcove_crypto::envelope::Aad;
 use alcove_crypto::{token, totp};
+use alcove_domain::encounter::{BlockForm, EncounterPlan, PlanForm};
+use alcove_domain::liability::{CoverForm, LiabilityCover};
+use alcove_domain::listings::Listing;
+use alcove_domain::policy::{PolicyText, SOCIAL_MEDIA_TEMPLATE};
+use alcove_domain::profile::Profile;
 use alcove_domain::{ClientId, Email, MessageId, Role, ThreadId, UserId};
 use alcove_store::{
-    CareRole, CredentialsDoc, NewClient, NewMessage, NewThread, NewUser, StoreError, Verification,
+    CareRole, CredentialsDoc, DocKind, NewClient, NewMessage, NewThread, NewUser, Owner,
+    StoreError, Verification,
 };
 use alcove_web::messaging::body_place;
 use alcove_web::services::audit_log::By;
@@ -35,6 +41,8 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Keys(#[from] KeyringError),
+    #[error(transparent)]
+    Docs(#[from] alcove_web::services::DocError),
     #[error("{0}")]
     Other(String),
 }
@@ -154,6 +162,80 @@ const CREDENTIALS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Each clinician's professional liability cover (seed 000). Dana's policy names telehealth
+/// and both her states; Samuel's does not say whether it covers telehealth, so his register
+/// shows what to take up with the agency.
+const COVERS: &[(&str, CoverForm<'static>)] = &[
+    (
+        "dana.whitfield@alcove-demo.example",
+        CoverForm {
+            insurer: "Harbor Mutual Professional Liability",
+            policy_number: "HM-PL-448812",
+            telehealth: "yes",
+            jurisdictions: "US-MA, US-NY",
+            per_claim_limit: "$1,000,000",
+            aggregate_limit: "$3,000,000",
+            starts: "2026-04-01",
+            expires: "2028-03-31",
+        },
+    ),
+    (
+        "samuel.okafor@alcove-demo.example",
+        CoverForm {
+            insurer: "Keystone Professional Insurance",
+            policy_number: "KPI-77031",
+            telehealth: "not_stated",
+            jurisdictions: "US-PA",
+            per_claim_limit: "$1,000,000",
+            aggregate_limit: "",
+            starts: "2026-03-01",
+            expires: "2028-02-29",
+        },
+    ),
+];
+
+/// Each clinician's public profile, as stored (`domain::profile::Profile`).
+const PROFILES: &[(&str, &str)] = &[
+    (
+        "dana.whitfield@alcove-demo.example",
+        r#"{"address":"Alcove Demo Practice\n100 Harbor Street, Suite 4\nBoston, MA 02110",
+        "phone":"+1 617 555 0142","email":"dana.whitfield@alcove-demo.example",
+        "services":[{"service":"individual_therapy","training":"MSW (Simmons, 2012); CBT certificate (Beck Institute, 2016)"},
+                    {"service":"couples_therapy","training":"Gottman Method Level 2 (2019)"}],
+        "languages":["en","es"],
+        "alternate_contact":"If our video drops, I call you within two minutes at the number you confirmed at check-in. If you cannot reach me, call the practice line, +1 617 555 0100.",
+        "practice_jurisdiction":"US-MA"}"#,
+    ),
+    (
+        "samuel.okafor@alcove-demo.example",
+        r#"{"address":"Alcove Demo Practice\n22 Walnut Street\nPhiladelphia, PA 19106",
+        "phone":"+1 215 555 0177","email":"samuel.okafor@alcove-demo.example",
+        "services":[{"service":"individual_therapy","training":"PsyD (2010); APA-accredited internship"},
+                    {"service":"psychological_assessment","training":"Doctoral training in assessment; ADOS-2 certified (2018)"}],
+        "languages":["en"],
+        "alternate_contact":"If the connection fails I will phone you at the number you confirmed; if that fails too, I will write in the portal to rebook.",
+        "practice_jurisdiction":"US-PA"}"#,
+    ),
+];
+
+/// (site, address, what it shows, whose (clinician email) or the practice's, days since checked).
+const LISTINGS: &[(&str, &str, &str, Option<&str>, i64)] = &[
+    (
+        "Psychology Today",
+        "https://www.psychologytoday.com/us/therapists/dana-whitfield-demo",
+        "photo, phone, fees, specialties",
+        Some("dana.whitfield@alcove-demo.example"),
+        30,
+    ),
+    (
+        "Local business directory",
+        "https://directory.example.org/alcove-demo-practice",
+        "address, phone, star ratings and reviews",
+        None,
+        220,
+    ),
+];
+
 /// (client email, messages: (from the client?, text)).
 const THREADS: &[(&str, &[(bool, &str)])] = &[
     ("alex.rivera@alcove-demo.example", &[
@@ -262,6 +344,70 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
         })
         .await?;
 
+    // Public profiles (Standard 6): contact, services within scope, languages, fallback.
+    for (email, profile) in PROFILES {
+        let id = id_of(email);
+        state
+            .docs
+            .save(
+                DocKind::ClinicianProfile,
+                Owner::User(id),
+                "profile",
+                0,
+                &serde_json::from_str::<Profile>(profile)
+                    .map_err(|e| DemoError::Other(format!("demo profile: {e}")))?,
+                Some(id),
+            )
+            .await?;
+    }
+
+    // Professional liability cover, in the credentials register beside the licences.
+    for (email, form) in COVERS {
+        let id = id_of(email);
+        let cover = LiabilityCover::parse(form)
+            .map_err(|e| DemoError::Other(format!("demo liability cover: {e:?}")))?;
+        state
+            .docs
+            .save(
+                DocKind::LiabilityCover,
+                Owner::User(id),
+                alcove_web::licensure::liability::COVER_KEY,
+                0,
+                &cover,
+                Some(id),
+            )
+            .await?;
+    }
+
+    // Online listings: one checked recently, one overdue (it shows on the dashboards).
+    let today = now.date_naive();
+    for (site, url, shows, whose, checked_days_ago) in LISTINGS {
+        let mut listing = Listing::parse(site, url, shows, whose.map(id_of), "6", whose.is_none())
+            .map_err(|e| DemoError::Other(format!("demo listing: {e:?}")))?;
+        let on = today - Duration::days(*checked_days_ago);
+        listing
+            .reviewed(
+                on,
+                today,
+                id_of("priya.natarajan@alcove-demo.example"),
+                true,
+                None,
+                "",
+            )
+            .map_err(|e| DemoError::Other(format!("demo listing: {e}")))?;
+        state
+            .docs
+            .save(
+                DocKind::Listing,
+                Owner::Practice,
+                &Uuid::new_v4().to_string(),
+                0,
+                &listing,
+                Some(id_of("priya.natarajan@alcove-demo.example")),
+            )
+            .await?;
+    }
+
     // Maria supervises Dana.
     state
         .store
@@ -333,7 +479,85 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
                 .await?;
         }
     }
+    seed_seed001(state, &id_of).await?;
+    alcove_web::onboarding::identity::seed_demo(state, CLIENTS.iter().map(|c| c.0), now).await?;
+    alcove_web::onboarding::emergency::seed_demo(state)
+        .await
+        .map_err(DemoError::Other)?;
+    alcove_web::onboarding::screening::seed_demo(state)
+        .await
+        .map_err(DemoError::Other)?;
+    alcove_web::onboarding::consent::seed_demo(state)
+        .await
+        .map_err(|e| DemoError::Other(format!("onboarding: {e:?}")))?;
     Ok(accounts)
+}
+
+/// Seed 001 in the demo: the practice's social-media policy, version 1, published by the
+/// admin; and the online encounter plan Dana agreed with Alex. Nobody has acknowledged the
+/// policy or signed a Request for Electronic Data Transmission yet, so the client pages start
+/// from "please acknowledge" and "portal only".
+async fn seed_seed001(state: &AppState, id_of: &impl Fn(&str) -> UserId) -> Result<(), DemoError> {
+    let admin = id_of("priya.natarajan@alcove-demo.example");
+    let text = PolicyText::parse(SOCIAL_MEDIA_TEMPLATE, "First version.")
+        .map_err(|e| DemoError::Other(format!("social-media policy: {e}")))?;
+    alcove_web::policies::publish_social_media(state, 0, &text, By::User(admin, Role::Admin))
+        .await
+        .map_err(|e| DemoError::Other(format!("social-media policy: {e}")))?;
+
+    let dana = id_of("dana.whitfield@alcove-demo.example");
+    let alex = state
+        .store
+        .client_by_user(id_of("alex.rivera@alcove-demo.example"))
+        .await?
+        .ok_or_else(|| DemoError::Other("Alex Rivera has no record".into()))?;
+    let today = state.clock.now().date_naive();
+    let done = today.to_string();
+    let review = (today + Duration::days(90)).to_string();
+    let plan = EncounterPlan::parse(
+        &PlanForm {
+            platforms: vec!["instagram", "nextdoor", "other"],
+            other_platforms: "the climbing gym's members' group chat",
+            responses: vec![
+                "clinician_does_not_interact",
+                "clinician_does_not_identify",
+                "client_may_raise_in_session",
+                "client_may_use_contact_form",
+            ],
+            other_response: "",
+            blocks: vec![BlockForm {
+                who: "both",
+                platform: "instagram",
+                done_on: &done,
+            }],
+            review_on: &review,
+            notes: "Alex and Dana both belong to the climbing gym's group chat; Dana has muted it and does not post there.",
+        },
+        today,
+    )
+    .map_err(|e| DemoError::Other(format!("encounter plan: {e}")))?;
+    state
+        .docs
+        .save(
+            DocKind::EncounterPlan,
+            Owner::Client(alex.id),
+            alcove_web::encounter::KEY,
+            0,
+            &plan,
+            Some(dana),
+        )
+        .await
+        .map_err(|e| DemoError::Other(format!("encounter plan: {e}")))?;
+    state
+        .audit
+        .record(
+            By::User(dana, Role::Clinician),
+            "encounter_plan.changed",
+            Some(alex.id),
+            &format!("encounter_plan:{}:v1", alex.id),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Writes `DIR/demo-accounts.json` (owner-readable only: it holds passwords).

@@ -67,6 +67,24 @@ enum Command {
         #[command(subcommand)]
         command: InstrumentsCommand,
     },
+    /// Outgoing email.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send the test notification through the configured transport (SMTP, or DATA_DIR/outbox).
+    Test {
+        /// Where to send it.
+        #[arg(long, value_parser = parse_email)]
+        to: Email,
+        /// Data directory (needed only without smtp_url: the outbox lives there).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +247,9 @@ async fn run_practice(command: Command, cfg: &Config) -> Result<ExitCode, Failed
             command: AuditCommand::Verify { data },
         } => audit_verify(&cfg, &data_dir(&cfg, data)?).await,
         Command::Init { data, admin_email } => init(&cfg, &data, admin_email).await,
+        Command::Mail {
+            command: MailCommand::Test { to, data },
+        } => mail_test(&cfg, &to, data).await,
         Command::Serve { data, addr } => {
             let dir = data_dir(&cfg, data)?;
             let practice = practice::open(&cfg, &dir, Mode::Existing).await?;
@@ -244,7 +265,7 @@ async fn run_practice(command: Command, cfg: &Config) -> Result<ExitCode, Failed
             };
             let fresh = !practice::has_practice(&dir, &cfg);
             let practice = practice::open(&cfg, &dir, Mode::CreateIfEmpty).await?;
-            let state = practice_state(&cfg, practice);
+            let state = practice_state(&cfg, practice)?;
             let accounts = if fresh {
                 let a = demo::seed(&state).await?;
                 demo::write_accounts(&dir, &a)?;
@@ -302,8 +323,39 @@ fn init_logging(cfg: &Config) {
         .try_init();
 }
 
-fn practice_state(cfg: &Config, p: practice::Practice) -> alcove_web::AppState {
+fn practice_state(
+    cfg: &Config,
+    p: practice::Practice,
+) -> Result<alcove_web::AppState, practice::PracticeError> {
     p.into_state(Arc::new(SystemClock), cfg)
+}
+
+/// Sends the `Test` notification. Needs no database: only the mail configuration (and the
+/// data directory when mail goes to the development outbox).
+async fn mail_test(cfg: &Config, to: &Email, data: Option<PathBuf>) -> Result<ExitCode, Failed> {
+    let dir = match (&cfg.smtp_url, data.or_else(|| cfg.data_dir.clone())) {
+        (_, Some(d)) => d,
+        // Not used by the SMTP transport.
+        (Some(_), None) => PathBuf::from("."),
+        (None, None) => {
+            return Err(Failed(
+                2,
+                "no smtp_url and no data directory: set ALCOVE_SMTP_URL, or pass --data DIR to write to DIR/outbox"
+                    .into(),
+            ))
+        }
+    };
+    let mailer = cfg.mailer(&cfg.web(), &dir)?;
+    let n = alcove_web::services::Notification::Test;
+    mailer
+        .send(to, &n)
+        .await
+        .map_err(|e| Failed(1, format!("the test email was not sent: {e}")))?;
+    if let Some(outbox) = mailer.outbox() {
+        tracing::info!(outbox = %outbox.display(), "no smtp_url: written to the development outbox, not delivered");
+    }
+    println!("sent");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(
@@ -314,7 +366,7 @@ async fn serve(
     let addr = addr
         .or(cfg.addr.clone())
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    serve_state(practice_state(cfg, p), &addr).await
+    serve_state(practice_state(cfg, p)?, &addr).await
 }
 
 async fn serve_state(state: alcove_web::AppState, addr: &str) -> Result<ExitCode, Failed> {
@@ -322,6 +374,9 @@ async fn serve_state(state: alcove_web::AppState, addr: &str) -> Result<ExitCode
         .await
         .map_err(|e| Failed(1, format!("cannot listen on {addr}: {e}")))?;
     tracing::info!(addr = %app.local_addr()?, backend = app.state().store.backend_name(), "serving");
+    if let Some(outbox) = app.state().mailer.outbox() {
+        tracing::info!(outbox = %outbox.display(), "no smtp_url: notifications are written to a development outbox as .eml files, not sent");
+    }
     app.run_until(shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -372,7 +427,7 @@ async fn init(cfg: &Config, dir: &Path, admin_email: Email) -> Result<ExitCode, 
     if !p.store.list_users().await?.is_empty() {
         return Err(practice::PracticeError::Exists(dir.to_path_buf()).into());
     }
-    let state = practice_state(cfg, p);
+    let state = practice_state(cfg, p)?;
     let password = alcove_crypto::token::random_token()[..22].to_owned();
     state
         .store

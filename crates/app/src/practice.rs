@@ -35,6 +35,8 @@ pub enum PracticeError {
     KeyFile { path: PathBuf, why: String },
     #[error("ALCOVE_MASTER_KEY: {0}")]
     MasterKeyEnv(String),
+    #[error(transparent)]
+    Mail(#[from] alcove_web::services::mailer::MailSetupError),
     #[error("database: {0}")]
     Store(#[from] alcove_store::StoreError),
     #[error("{path}: {source}")]
@@ -151,10 +153,22 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
 }
 
 impl Practice {
-    pub fn into_state(self, clock: Arc<dyn Clock>, cfg: &Config) -> AppState {
+    pub fn into_state(
+        self,
+        clock: Arc<dyn Clock>,
+        cfg: &Config,
+    ) -> Result<AppState, PracticeError> {
         let mut web = cfg.web();
         web.checkpoint_mirror = Some(self.checkpoint_mirror());
-        AppState::new(self.store, self.master, self.signer, clock, web)
+        let mailer = cfg.mailer(&web, &self.data_dir)?;
+        Ok(AppState::new(
+            self.store,
+            self.master,
+            self.signer,
+            clock,
+            web,
+            mailer,
+        ))
     }
 
     pub fn checkpoint_mirror(&self) -> PathBuf {

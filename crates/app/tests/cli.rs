@@ -639,3 +639,92 @@ fn risk_scan_reads_stdin_line_by_line_and_writes_one_json_object_per_line() {
         .iter()
         .any(|m| m == "kill myself"));
 }
+
+/// Runs the binary off the async runtime, so an in-process SMTP sink can answer it meanwhile.
+async fn run_async(mut c: Command) -> Output {
+    tokio::task::spawn_blocking(move || c.output().expect("run alcove"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn mail_test_sends_through_the_configured_smtp_server() {
+    use alcove_testkit::smtp::SmtpSink;
+    let sink = SmtpSink::start().await;
+    let mut c = alcove(&["mail", "test", "--to", "owner@practice.example"]);
+    c.env("ALCOVE_SMTP_URL", sink.url())
+        .env("ALCOVE_MAIL_FROM", "notices@practice.example")
+        .env("ALCOVE_PRACTICE_NAME", "Harbour")
+        .env("ALCOVE_PUBLIC_URL", "https://harbour.example");
+    let o = run_async(c).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "sent\n");
+    let got = sink.wait_for(1, Duration::from_secs(10)).await;
+    assert_eq!(got[0].from, "notices@practice.example");
+    assert_eq!(got[0].to, vec!["owner@practice.example".to_owned()]);
+    assert_eq!(
+        got[0].header("Subject").as_deref(),
+        Some("Test message from Harbour")
+    );
+    assert!(got[0].text().contains("https://harbour.example/"));
+}
+
+#[tokio::test]
+async fn mail_test_fails_in_one_line_when_the_server_is_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = alcove(&["mail", "test", "--to", "owner@practice.example"]);
+    c.env("ALCOVE_SMTP_URL", format!("smtp://127.0.0.1:{port}"));
+    let o = run_async(c).await;
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(e.trim().lines().count(), 1, "{e}");
+    assert!(e.contains("not sent") && !e.contains("owner@"), "{e}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn mail_test_without_smtp_writes_to_the_outbox_and_bad_mail_settings_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = run(&mut alcove(&[
+        "mail",
+        "test",
+        "--to",
+        "owner@practice.example",
+        "--data",
+        d,
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let emls: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(emls.len(), 1);
+
+    let no_dir = run(&mut alcove(&[
+        "mail",
+        "test",
+        "--to",
+        "owner@practice.example",
+    ]));
+    assert_eq!(no_dir.status.code(), Some(2), "{}", stderr(&no_dir));
+    let bad_to = run(&mut alcove(&["mail", "test", "--to", "nobody"]));
+    assert_eq!(bad_to.status.code(), Some(2));
+
+    for (key, value) in [
+        ("ALCOVE_SMTP_URL", "http://user:s3cret@mail.example.org"),
+        ("ALCOVE_MAIL_FROM", "Harbour notices"),
+    ] {
+        let o = run(alcove(&["serve", "--data", d]).env(key, value));
+        assert!(!o.status.success());
+        let e = stderr(&o);
+        let name = key.trim_start_matches("ALCOVE_").to_lowercase();
+        assert!(e.contains(&name), "{key}: {e}");
+        assert!(!e.contains("s3cret"), "{e}");
+    }
+}

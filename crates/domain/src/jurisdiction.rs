@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct Jurisdiction(String);
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum JurisdictionError {
     #[error("{0:?} is not an ISO 3166-2 code such as US-MA or CA-ON")]
     Malformed(String),

@@ -241,6 +241,18 @@ impl Meta for SqliteStore {
         Ok(())
     }
 
+    async fn meta_insert(&self, key: &str, value: &[u8]) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1")
             .execute(&self.reader)
@@ -998,6 +1010,130 @@ impl Licences for SqliteStore {
         .await
         .map_err(db_err)?;
         rows.iter().map(verification).collect()
+    }
+}
+
+const DOCUMENT_COLUMNS: &str = "kind, owner, key, version, body, key_version, author_id, at";
+
+fn document(row: &SqliteRow) -> Result<Document> {
+    let c = Cols::of(row, "documents");
+    let kind: String = c.text("kind")?;
+    let owner: String = c.text("owner")?;
+    let body: Vec<u8> = c.get("body")?;
+    Ok(Document {
+        kind: DocKind::parse(&kind)
+            .ok_or_else(|| codec::corrupt("documents", "kind", "not a known kind"))?,
+        owner: Owner::decode(&owner)
+            .ok_or_else(|| codec::corrupt("documents", "owner", "not an owner"))?,
+        key: c.text("key")?,
+        version: c.get("version")?,
+        body: match c.get::<Option<i32>>("key_version")? {
+            None => DocBody::Plain(body),
+            Some(key_version) => DocBody::Sealed(Sealed {
+                key_version,
+                ciphertext: body,
+            }),
+        },
+        author: c.opt_id("author_id")?,
+        at: c.time("at")?,
+    })
+}
+
+#[async_trait]
+impl Documents for SqliteStore {
+    async fn put_document(&self, d: &Document) -> Result<()> {
+        let (body, key_version) = match &d.body {
+            DocBody::Plain(b) => (b.as_slice(), None),
+            DocBody::Sealed(s) => (s.ciphertext.as_slice(), Some(s.key_version)),
+        };
+        sqlx::query(
+            "INSERT INTO documents \
+             (kind, owner, key, version, client_id, body, key_version, author_id, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(d.kind.as_str())
+        .bind(d.owner.encode())
+        .bind(&d.key)
+        .bind(d.version)
+        .bind(d.owner.client().map(|c| id_text(c.0)))
+        .bind(body)
+        .bind(key_version)
+        .bind(d.author.map(|a| id_text(a.0)))
+        .bind(millis(d.at))
+        .execute(&self.writer)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn latest_document(
+        &self,
+        kind: DocKind,
+        owner: &Owner,
+        key: &str,
+    ) -> Result<Option<Document>> {
+        let row = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents \
+             WHERE kind = $1 AND owner = $2 AND key = $3 ORDER BY version DESC LIMIT 1"
+        ))
+        .bind(kind.as_str())
+        .bind(owner.encode())
+        .bind(key)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(document).transpose()
+    }
+
+    async fn document_history(
+        &self,
+        kind: DocKind,
+        owner: &Owner,
+        key: &str,
+    ) -> Result<Vec<Document>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents \
+             WHERE kind = $1 AND owner = $2 AND key = $3 ORDER BY version"
+        ))
+        .bind(kind.as_str())
+        .bind(owner.encode())
+        .bind(key)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(document).collect()
+    }
+
+    async fn latest_documents(
+        &self,
+        kind: DocKind,
+        owner: Option<&Owner>,
+    ) -> Result<Vec<Document>> {
+        const NEWEST: &str = "version = (SELECT MAX(n.version) FROM documents n \
+             WHERE n.kind = d.kind AND n.owner = d.owner AND n.key = d.key)";
+        let rows = match owner {
+            Some(owner) => {
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents d \
+                 WHERE kind = $1 AND owner = $2 AND {NEWEST} ORDER BY owner, key"
+                ))
+                .bind(kind.as_str())
+                .bind(owner.encode())
+                .fetch_all(&self.reader)
+                .await
+            }
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {DOCUMENT_COLUMNS} FROM documents d \
+                 WHERE kind = $1 AND {NEWEST} ORDER BY owner, key"
+                ))
+                .bind(kind.as_str())
+                .fetch_all(&self.reader)
+                .await
+            }
+        }
+        .map_err(db_err)?;
+        rows.iter().map(document).collect()
     }
 }
 

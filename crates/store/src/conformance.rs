@@ -87,6 +87,10 @@ macro_rules! conformance_tests {
             verifications_are_kept_newest_first,
             credentials_and_verifications_refer_to_existing_users,
             meta_values_round_trip_and_can_be_replaced,
+            meta_insert_keeps_the_first_value,
+            document_versions_are_appended_once_and_read_newest_first,
+            latest_documents_are_the_newest_version_of_each_key,
+            sealed_client_documents_round_trip_and_need_the_client,
             the_database_answers_a_ping,
         }
     };
@@ -1326,6 +1330,148 @@ pub async fn meta_values_round_trip_and_can_be_replaced(s: &dyn Store) {
 pub async fn the_database_answers_a_ping(s: &dyn Store) {
     s.ping().await.unwrap();
     assert!(["sqlite", "postgres"].contains(&s.backend_name()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+fn doc(kind: DocKind, owner: Owner, key: &str, version: i64, body: &str, at: i64) -> Document {
+    Document {
+        kind,
+        owner,
+        key: key.into(),
+        version,
+        body: DocBody::Plain(body.as_bytes().to_vec()),
+        author: None,
+        at: mins(at),
+    }
+}
+
+pub async fn meta_insert_keeps_the_first_value(s: &dyn Store) {
+    assert!(s.meta_insert("practice-key", b"first").await.unwrap());
+    assert!(!s.meta_insert("practice-key", b"second").await.unwrap());
+    assert_eq!(
+        s.meta_get("practice-key").await.unwrap().as_deref(),
+        Some(&b"first"[..])
+    );
+}
+
+pub async fn document_versions_are_appended_once_and_read_newest_first(s: &dyn Store) {
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let owner = Owner::User(dana);
+    let kind = DocKind::ClinicianProfile;
+    assert_eq!(
+        s.latest_document(kind, &owner, "profile").await.unwrap(),
+        None
+    );
+
+    let mut v1 = doc(kind, owner, "profile", 1, "{\"phone\":\"1\"}", 1);
+    v1.author = Some(dana);
+    s.put_document(&v1).await.unwrap();
+    let v2 = doc(kind, owner, "profile", 2, "{\"phone\":\"2\"}", 2);
+    s.put_document(&v2).await.unwrap();
+    assert_eq!(
+        s.latest_document(kind, &owner, "profile").await.unwrap(),
+        Some(v2.clone())
+    );
+    assert_eq!(
+        s.document_history(kind, &owner, "profile").await.unwrap(),
+        vec![v1.clone(), v2.clone()],
+        "every version is kept, oldest first, with its author"
+    );
+
+    // A version is written once: a second writer of version 2 is told, and nothing changes.
+    let racer = doc(kind, owner, "profile", 2, "{\"phone\":\"3\"}", 3);
+    assert!(matches!(
+        s.put_document(&racer).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        s.latest_document(kind, &owner, "profile").await.unwrap(),
+        Some(v2)
+    );
+
+    // Kinds, owners and keys are separate documents.
+    assert_eq!(
+        s.latest_document(DocKind::PracticePolicy, &owner, "profile")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        s.latest_document(kind, &Owner::Practice, "profile")
+            .await
+            .unwrap(),
+        None
+    );
+    // An author that does not exist is refused.
+    let mut ghost = doc(kind, owner, "other", 1, "{}", 4);
+    ghost.author = Some(UserId(Uuid::new_v4()));
+    assert!(s.put_document(&ghost).await.is_err());
+}
+
+pub async fn latest_documents_are_the_newest_version_of_each_key(s: &dyn Store) {
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let sam = user(s, "Sam Ortiz", Role::Clinician).await;
+    let kind = DocKind::CeActivity;
+    for d in [
+        doc(kind, Owner::User(dana), "a", 1, "a1", 1),
+        doc(kind, Owner::User(dana), "a", 2, "a2", 2),
+        doc(kind, Owner::User(dana), "b", 1, "b1", 3),
+        doc(kind, Owner::User(sam), "a", 1, "sam-a1", 4),
+        doc(DocKind::Listing, Owner::User(dana), "a", 1, "listing", 5),
+    ] {
+        s.put_document(&d).await.unwrap();
+    }
+    let bodies = |docs: Vec<Document>| -> Vec<String> {
+        docs.into_iter()
+            .map(|d| match d.body {
+                DocBody::Plain(b) => String::from_utf8(b).unwrap(),
+                DocBody::Sealed(_) => "sealed".into(),
+            })
+            .collect()
+    };
+    assert_eq!(
+        bodies(
+            s.latest_documents(kind, Some(&Owner::User(dana)))
+                .await
+                .unwrap()
+        ),
+        vec!["a2", "b1"]
+    );
+    let mut everyone = bodies(s.latest_documents(kind, None).await.unwrap());
+    everyone.sort();
+    assert_eq!(everyone, vec!["a2", "b1", "sam-a1"]);
+}
+
+pub async fn sealed_client_documents_round_trip_and_need_the_client(s: &dyn Store) {
+    let c = client(s, "Alex Kim").await;
+    let sealed = Document {
+        body: DocBody::Sealed(Sealed {
+            key_version: 3,
+            ciphertext: vec![0, 1, 2, 255],
+        }),
+        ..doc(DocKind::EncounterPlan, Owner::Client(c), "plan", 1, "", 1)
+    };
+    s.put_document(&sealed).await.unwrap();
+    assert_eq!(
+        s.latest_document(DocKind::EncounterPlan, &Owner::Client(c), "plan")
+            .await
+            .unwrap(),
+        Some(sealed)
+    );
+    let nobody = doc(
+        DocKind::EncounterPlan,
+        Owner::Client(ClientId(Uuid::new_v4())),
+        "plan",
+        1,
+        "{}",
+        2,
+    );
+    assert!(
+        s.put_document(&nobody).await.is_err(),
+        "a document of a client that does not exist is refused"
+    );
 }
 
 #[cfg(test)]

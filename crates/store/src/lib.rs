@@ -42,6 +42,9 @@ pub trait Meta: Send + Sync {
     /// Small practice-wide values (e.g. the master-key check value).
     async fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>>;
     async fn meta_put(&self, key: &str, value: &[u8]) -> Result<()>;
+    /// Stores the value only if the key is new; `false` when it was there already (the value
+    /// is left alone), so several instances can race to create the same thing safely.
+    async fn meta_insert(&self, key: &str, value: &[u8]) -> Result<bool>;
     /// `true` when the database answers (for `/readyz`).
     async fn ping(&self) -> Result<()>;
 }
@@ -171,9 +174,48 @@ pub trait Licences: Send + Sync {
     async fn verifications_of(&self, clinician: UserId) -> Result<Vec<Verification>>;
 }
 
+/// Versioned documents (issue 4 onwards): profiles, practice policies and their
+/// acknowledgments, listings, encounter plans, channel consents, CE records, contact-form
+/// messages, sent reminders. Append-only: each change is a new version.
+#[async_trait]
+pub trait Documents: Send + Sync {
+    /// Appends a version. `Conflict` when that version exists already: someone else changed
+    /// the document first, and the caller decides (re-read, or tell the user).
+    async fn put_document(&self, d: &Document) -> Result<()>;
+    /// The newest version, if any.
+    async fn latest_document(
+        &self,
+        kind: DocKind,
+        owner: &Owner,
+        key: &str,
+    ) -> Result<Option<Document>>;
+    /// Every version, oldest first.
+    async fn document_history(
+        &self,
+        kind: DocKind,
+        owner: &Owner,
+        key: &str,
+    ) -> Result<Vec<Document>>;
+    /// The newest version of each document of this kind (of one owner, or of everyone),
+    /// ordered by owner then key.
+    async fn latest_documents(&self, kind: DocKind, owner: Option<&Owner>)
+        -> Result<Vec<Document>>;
+}
+
 /// Everything a backend provides. Both backends implement it; the web layer holds `Arc<dyn Store>`.
 pub trait Store:
-    Meta + Users + Sessions + Throttle + Clients + DataKeys + Messages + Audit + Licences + Send + Sync
+    Meta
+    + Users
+    + Sessions
+    + Throttle
+    + Clients
+    + DataKeys
+    + Messages
+    + Audit
+    + Licences
+    + Documents
+    + Send
+    + Sync
 {
     fn backend_name(&self) -> &'static str;
 }

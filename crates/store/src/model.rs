@@ -276,3 +276,194 @@ pub struct Verification {
     pub method: String,
     pub note: String,
 }
+
+/// The kinds of record kept as versioned documents (issue 4 onwards). Each kind decides who
+/// owns it and whether its body is sealed; see `alcove_web::services::documents`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocKind {
+    /// A clinician's public profile: contact details, services, languages, alternate contact.
+    ClinicianProfile,
+    /// A practice document clients read and acknowledge (the social-media policy).
+    PracticePolicy,
+    /// A client's acknowledgment of a practice policy version.
+    PolicyAcknowledgment,
+    /// An external site where the practice is listed, with its review history.
+    Listing,
+    /// A client's plan for unplanned online encounters (seed 001).
+    EncounterPlan,
+    /// A client's Request for Electronic Data Transmission: which channels for what.
+    TransmissionConsent,
+    /// A continuing-education activity of a clinician.
+    CeActivity,
+    /// The certificate file of a continuing-education activity.
+    CeCertificate,
+    /// A message sent through the public pseudonymous contact form.
+    ContactMessage,
+    /// A reminder that was sent, kept so it is sent once (idempotency key as the key).
+    ReminderSent,
+    // Onboarding (issue 5).
+    /// An invitation to a new client (single use: accepting it writes version 2).
+    Invitation,
+    /// A client's legal and preferred name, date of birth, verified email and phone.
+    ClientDetails,
+    /// A phone verification code sent to a client (its hash, tries, expiry).
+    PhoneCode,
+    /// How the clinician verified a client's identity, by whom and when.
+    IdentityCheck,
+    /// A guardian's invitation and consent for a minor client.
+    GuardianConsent,
+    /// The practice's intake form definition (versioned).
+    IntakeForm,
+    /// A client's intake answers: the draft and each submission.
+    IntakeAnswers,
+    /// A completed screening instrument (answers and score).
+    Screening,
+    /// A client's emergency and contingency plan.
+    EmergencyPlan,
+    /// A consent document the practice asks clients to sign (versioned).
+    ConsentTemplate,
+    /// A client's (or guardian's) signature of one consent version, with its evidence.
+    ConsentSignature,
+    /// A release-of-information authorisation (revocable).
+    ReleaseAuthorisation,
+    /// The clinician's appropriateness-for-online-care assessment.
+    Assessment,
+    // Messaging (issue 7).
+    /// A clinician's communication policy for between-session messages.
+    CommunicationPolicy,
+    /// A clinician's pause of messaging with one client, with the note why.
+    MessagingPause,
+    /// An urgent flag raised by crisis language in a client's message (acknowledged as version 2).
+    RiskFlag,
+    /// A clinician's professional liability cover (seed 000), kept in the credentials register.
+    LiabilityCover,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 27] = [
+        DocKind::ClinicianProfile,
+        DocKind::PracticePolicy,
+        DocKind::PolicyAcknowledgment,
+        DocKind::Listing,
+        DocKind::EncounterPlan,
+        DocKind::TransmissionConsent,
+        DocKind::CeActivity,
+        DocKind::CeCertificate,
+        DocKind::ContactMessage,
+        DocKind::ReminderSent,
+        DocKind::Invitation,
+        DocKind::ClientDetails,
+        DocKind::PhoneCode,
+        DocKind::IdentityCheck,
+        DocKind::GuardianConsent,
+        DocKind::IntakeForm,
+        DocKind::IntakeAnswers,
+        DocKind::Screening,
+        DocKind::EmergencyPlan,
+        DocKind::ConsentTemplate,
+        DocKind::ConsentSignature,
+        DocKind::ReleaseAuthorisation,
+        DocKind::Assessment,
+        DocKind::CommunicationPolicy,
+        DocKind::MessagingPause,
+        DocKind::RiskFlag,
+        DocKind::LiabilityCover,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::ClinicianProfile => "clinician_profile",
+            DocKind::PracticePolicy => "practice_policy",
+            DocKind::PolicyAcknowledgment => "policy_acknowledgment",
+            DocKind::Listing => "listing",
+            DocKind::EncounterPlan => "encounter_plan",
+            DocKind::TransmissionConsent => "transmission_consent",
+            DocKind::CeActivity => "ce_activity",
+            DocKind::CeCertificate => "ce_certificate",
+            DocKind::ContactMessage => "contact_message",
+            DocKind::ReminderSent => "reminder_sent",
+            DocKind::Invitation => "invitation",
+            DocKind::ClientDetails => "client_details",
+            DocKind::PhoneCode => "phone_code",
+            DocKind::IdentityCheck => "identity_check",
+            DocKind::GuardianConsent => "guardian_consent",
+            DocKind::IntakeForm => "intake_form",
+            DocKind::IntakeAnswers => "intake_answers",
+            DocKind::Screening => "screening",
+            DocKind::EmergencyPlan => "emergency_plan",
+            DocKind::ConsentTemplate => "consent_template",
+            DocKind::ConsentSignature => "consent_signature",
+            DocKind::ReleaseAuthorisation => "release_authorisation",
+            DocKind::Assessment => "assessment",
+            DocKind::CommunicationPolicy => "communication_policy",
+            DocKind::MessagingPause => "messaging_pause",
+            DocKind::RiskFlag => "risk_flag",
+            DocKind::LiabilityCover => "liability_cover",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Whose document it is: the practice, a staff member, or a client (whose data key seals it
+/// and whose erasure shreds it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    Practice,
+    User(UserId),
+    Client(ClientId),
+}
+
+impl Owner {
+    /// The stored form: `practice`, `user:<uuid>` or `client:<uuid>`.
+    pub fn encode(&self) -> String {
+        match self {
+            Owner::Practice => "practice".into(),
+            Owner::User(u) => format!("user:{}", u.0),
+            Owner::Client(c) => format!("client:{}", c.0),
+        }
+    }
+
+    pub fn decode(s: &str) -> Option<Owner> {
+        if s == "practice" {
+            return Some(Owner::Practice);
+        }
+        let (tag, id) = s.split_once(':')?;
+        match tag {
+            "user" => id.parse().ok().map(Owner::User),
+            "client" => id.parse().ok().map(Owner::Client),
+            _ => None,
+        }
+    }
+
+    pub fn client(&self) -> Option<ClientId> {
+        match self {
+            Owner::Client(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+/// A document body: plain JSON for what is public or administrative, sealed otherwise.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DocBody {
+    Plain(Vec<u8>),
+    Sealed(Sealed),
+}
+
+/// One version of a document. Versions are append-only: a change is a new version, so the
+/// history (a policy's versions, a client's signed channel choices) is never lost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub kind: DocKind,
+    pub owner: Owner,
+    pub key: String,
+    /// 1 for the first version, then one more for each change.
+    pub version: i64,
+    pub body: DocBody,
+    /// Who wrote it; `None` for the public (the pseudonymous contact form).
+    pub author: Option<UserId>,
+    pub at: DateTime<Utc>,
+}

@@ -1,6 +1,7 @@
 //! Start the real application on port 0 with a fresh demo practice and talk to it over HTTP.
 
 pub mod rfc6238;
+pub mod smtp;
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use alcove_domain::{Clock, Role};
 use alcove_store::Store;
 use alcove_store_postgres::PgStore;
 use alcove_store_sqlite::SqliteStore;
+use alcove_web::services::mailer::{self, MailTransport, Mailer};
 use alcove_web::{AppState, Application, SystemClock, WebConfig};
 use tokio::sync::oneshot;
 
@@ -39,6 +41,9 @@ pub struct Options {
     pub backend: Backend,
     pub clock: Arc<dyn Clock>,
     pub config: WebConfig,
+    /// Where the app sends mail, e.g. `Some(sink.url())` for an [`smtp::SmtpSink`]; `None`
+    /// writes `.eml` files to the app's `DIR/outbox`, as a practice without SMTP does.
+    pub smtp_url: Option<String>,
 }
 
 impl Default for Options {
@@ -47,6 +52,7 @@ impl Default for Options {
             backend: Backend::Sqlite,
             clock: Arc::new(SystemClock),
             config: WebConfig::default(),
+            smtp_url: None,
         }
     }
 }
@@ -89,12 +95,19 @@ pub async fn spawn(opts: Options) -> TestApp {
     config
         .checkpoint_mirror
         .get_or_insert_with(|| dir.path().join("audit-checkpoints"));
+    let mailer = Mailer::new(
+        MailTransport::from_config(opts.smtp_url.as_deref(), dir.path()),
+        mailer::DEFAULT_FROM,
+        &config,
+    )
+    .expect("mail settings");
     let state = AppState::new(
         store,
         MasterKey::generate(),
         CheckpointSigner::generate(),
         opts.clock,
         config,
+        mailer,
     );
     let accounts = demo::seed(&state).await.expect("seed demo practice");
     let app = Application::bind(state.clone(), "127.0.0.1:0")

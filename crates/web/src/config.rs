@@ -20,6 +20,9 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Where signed audit checkpoints are mirrored outside the database (`DATA_DIR/audit-checkpoints`).
     pub checkpoint_mirror: Option<std::path::PathBuf>,
+    /// How often the reminders job runs (`reminders::run_reminders`); `None` turns it off
+    /// (tests that drive reminders themselves). Each pass sends only what is newly due.
+    pub reminder_every: Option<std::time::Duration>,
 }
 
 impl Default for WebConfig {
@@ -34,6 +37,7 @@ impl Default for WebConfig {
             sign_in_failures_per_address: 100,
             body_limit: 64 * 1024,
             checkpoint_mirror: None,
+            reminder_every: Some(std::time::Duration::from_secs(5 * 60)),
         }
     }
 }

@@ -271,3 +271,17 @@ impl From<askama::Error> for PageError {
         Self::internal()
     }
 }
+
+impl From<crate::services::DocError> for PageError {
+    fn from(e: crate::services::DocError) -> Self {
+        match e {
+            crate::services::DocError::Store(e) => e.into(),
+            crate::services::DocError::Keys(e) => e.into(),
+            crate::services::DocError::Changed => Self::new(StatusCode::CONFLICT, "error-changed"),
+            e => {
+                tracing::error!(error = %e, "document");
+                Self::internal()
+            }
+        }
+    }
+}

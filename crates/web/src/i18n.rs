@@ -65,6 +65,29 @@ impl Tr {
         LOCALES.lookup_with_args(&self.lang, key, &args)
     }
 
+    /// Two named arguments, e.g. `tr.t2("edt-choice", "channel", "Email", "purpose", "reminders")`.
+    pub fn t2(
+        &self,
+        key: &str,
+        (n1, v1): (&str, impl ToString),
+        (n2, v2): (&str, impl ToString),
+    ) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Owned(n1.to_owned()), FluentValue::from(v1.to_string()));
+        args.insert(Cow::Owned(n2.to_owned()), FluentValue::from(v2.to_string()));
+        LOCALES.lookup_with_args(&self.lang, key, &args)
+    }
+
+    /// Several named arguments; numbers stay numbers so Fluent can pick plural forms,
+    /// e.g. `tr.tn("mail-credential-expiring-body", &[("days", 30u32.into()), ...])`.
+    pub fn tn(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
+        LOCALES.lookup_with_args(&self.lang, key, &args)
+    }
+
     /// Whether a key exists (used by the completeness test).
     pub fn has(&self, key: &str) -> bool {
         LOCALES.try_lookup(&self.lang, key).is_some()

@@ -2,28 +2,38 @@
 //! one CSRF check, one set of security headers and one error shape.
 //!
 //! Feature folders own their routes: `public`, `sign_in`, `account`, `home`, `messaging`,
-//! `records`, `audit`, `api`. [`route_table`] joins them; the authorisation-matrix test walks it.
+//! `records`, `audit`, `licensure`, `transmission`, `encounter`, `policies`, `api`. [`route_table`] joins them; the authorisation-matrix test walks it.
 
 pub mod account;
 pub mod api;
 mod assets;
 pub mod audit;
 pub mod auth;
+pub mod ce;
 pub mod config;
+pub mod contact;
+pub mod encounter;
 pub mod error;
 mod health;
 pub mod home;
 pub mod i18n;
 pub mod licensure;
+pub mod listings;
 pub mod messaging;
+pub mod onboarding;
 pub mod pages;
+pub mod policies;
+pub mod profile;
 pub mod public;
 pub mod records;
+pub mod reminders;
 pub mod routes;
 pub mod security;
 pub mod services;
 pub mod sign_in;
 pub mod state;
+pub mod transmission;
+pub mod upload;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -43,7 +53,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 pub use config::WebConfig;
 pub use state::{AppState, SystemClock};
 
-use crate::services::{AuditLog, Keyring};
+use crate::services::{AuditLog, Documents, Keyring, Mailer};
 
 /// Every route the application serves.
 pub fn route_table() -> routes::RouteTable {
@@ -56,6 +66,14 @@ pub fn route_table() -> routes::RouteTable {
         .merge(records::routes())
         .merge(audit::routes())
         .merge(licensure::routes())
+        .merge(profile::routes())
+        .merge(contact::routes())
+        .merge(listings::routes())
+        .merge(transmission::routes())
+        .merge(encounter::routes())
+        .merge(policies::routes())
+        .merge(ce::routes())
+        .merge(onboarding::routes())
         .merge(api::routes())
         .merge(health::routes())
         .merge(assets::routes())
@@ -68,10 +86,13 @@ impl AppState {
         signer: CheckpointSigner,
         clock: Arc<dyn Clock>,
         config: WebConfig,
+        mailer: Mailer,
     ) -> Self {
         let master = Arc::new(master);
+        let keys = Keyring::new(master, store.clone(), clock.clone());
         Self {
-            keys: Keyring::new(master, store.clone(), clock.clone()),
+            docs: Documents::new(store.clone(), keys.clone(), clock.clone()),
+            keys,
             audit: AuditLog::new(
                 store.clone(),
                 Arc::new(signer),
@@ -83,6 +104,7 @@ impl AppState {
             )),
             passwords: Arc::new(PasswordHasher::new()),
             config: Arc::new(config),
+            mailer,
             store,
             clock,
         }
@@ -93,9 +115,12 @@ impl AppState {
 /// routes ← CSRF ← identity ← body limit ← panic catcher ← error shapes ← security headers.
 pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
-    route_table()
+    let table = route_table();
+    let uploads = table.uploads();
+    table
         .into_router()
         .layer(from_fn_with_state(state.clone(), security::csrf))
+        .layer(Extension(uploads))
         .layer(from_fn_with_state(
             state.clone(),
             auth::session::resolve_identity,
@@ -152,10 +177,19 @@ impl Application {
                 }
             })
         };
+        // Credential expiry reminders, lapsed credentials and CE shortfalls (reminders.rs).
+        let reminders = self
+            .state
+            .config
+            .reminder_every
+            .map(|every| reminders::spawn_job(self.state.clone(), every));
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         sweeper.abort();
+        if let Some(job) = reminders {
+            job.abort();
+        }
         served?;
         if let Err(e) = self.state.audit.checkpoint_now().await {
             tracing::error!(error = %e, "could not sign the shutdown checkpoint");

@@ -47,6 +47,24 @@ impl Chrome {
         self.tr.t1(key, name, value)
     }
 
+    /// Two named arguments, e.g. `c.t2("policy-version-line", "version", 2, "date", d)`.
+    pub fn t2(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl ToString,
+        n2: &str,
+        v2: impl ToString,
+    ) -> String {
+        self.tr.t2(key, (n1, v1), (n2, v2))
+    }
+
+    /// A message with a `$count` that picks its plural form.
+    pub fn tcount(&self, key: &str, count: impl std::borrow::Borrow<usize>) -> String {
+        self.tr
+            .tn(key, &[("count", (*count.borrow() as u64).into())])
+    }
+
     pub fn lang(&self) -> String {
         self.tr.lang()
     }

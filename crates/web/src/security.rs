@@ -2,7 +2,7 @@
 
 use alcove_crypto::token;
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -11,7 +11,9 @@ use crate::auth::extract::CsrfToken;
 use crate::auth::session::{cookie, is_api, read_cookie, CSRF_COOKIE};
 use crate::auth::Identity;
 use crate::error::{ApiError, PageError};
+use crate::routes::UploadRoutes;
 use crate::state::AppState;
+use crate::upload;
 
 /// DESIGN.md, exactly: no inline script or style, no third-party origin.
 pub const CSP: &str =
@@ -75,6 +77,11 @@ fn is_unsafe(m: &Method) -> bool {
 
 /// Synchroniser-token CSRF for every page form: the session's token when signed in, a
 /// double-submit cookie before sign-in. The API takes bearer tokens only, so it needs none.
+///
+/// A form is `application/x-www-form-urlencoded`, or `multipart/form-data` on the routes
+/// registered as uploads (`RouteTable::post_upload`): there the body is read up to the route's
+/// own limit, parsed, its `csrf` field checked like any form's, and the parsed form handed on
+/// as a [`MultipartForm`] extension — the only way a handler can read an upload.
 pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if is_api(req.uri().path()) {
         return next.run(req).await;
@@ -91,28 +98,65 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         if !origin_allowed(&state, req.headers()) {
             return PageError::new(StatusCode::FORBIDDEN, "error-csrf").into_response();
         }
-        let is_form = req
+        let ct = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
+            .unwrap_or("")
+            .to_owned();
+        let upload_limit = req
+            .extensions()
+            .get::<MatchedPath>()
+            .zip(req.extensions().get::<UploadRoutes>())
+            .and_then(|(p, u)| u.limit(p.as_str()));
+        let is_form = ct.starts_with("application/x-www-form-urlencoded");
+        let is_upload = upload_limit.is_some() && ct.starts_with("multipart/form-data");
+        if !is_form && !is_upload {
             return PageError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-bad-request")
                 .into_response();
         }
+        // Every upload route needs a signed-in caller: nobody else gets megabytes read and
+        // parsed, whatever the route would have said.
+        if is_upload && req.extensions().get::<Identity>().is_none() {
+            return axum::response::Redirect::to("/sign-in").into_response();
+        }
+        // The larger limit is for the upload itself; a URL-encoded form keeps the default.
+        let limit = match upload_limit {
+            Some(l) if is_upload => l,
+            _ => state.config.body_limit,
+        };
         let (parts, body) = req.into_parts();
-        let bytes = match to_bytes(body, state.config.body_limit).await {
+        let bytes = match to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => return PageError::for_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
         };
-        let sent = url::form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.into_owned());
+        let (sent, multipart) = if is_form {
+            let sent = url::form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.into_owned());
+            (sent, None)
+        } else {
+            match upload::parse(&ct, bytes.clone()).await {
+                Ok(form) => (Some(form.text(CSRF_FIELD).to_owned()), Some(form)),
+                Err(_) => {
+                    return PageError::new(StatusCode::BAD_REQUEST, "error-bad-request")
+                        .into_response()
+                }
+            }
+        };
         let ok = sent.is_some_and(|s| token::constant_time_eq(s.as_bytes(), expected.as_bytes()));
         if !ok {
             return PageError::new(StatusCode::FORBIDDEN, "error-csrf").into_response();
         }
-        req = Request::from_parts(parts, Body::from(bytes));
+        req = match multipart {
+            // The handler reads the parsed form; the body is not parsed a second time.
+            Some(form) => {
+                let mut r = Request::from_parts(parts, Body::empty());
+                r.extensions_mut().insert(form);
+                r
+            }
+            None => Request::from_parts(parts, Body::from(bytes)),
+        };
     }
     req.extensions_mut().insert(CsrfToken(expected.clone()));
     let mut resp = next.run(req).await;

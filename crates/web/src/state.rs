@@ -6,7 +6,7 @@ use alcove_store::Store;
 use chrono::{DateTime, Utc};
 
 use crate::config::WebConfig;
-use crate::services::{AuditLog, Keyring};
+use crate::services::{AuditLog, Documents, Keyring, Mailer};
 
 /// The production clock. Domain code never calls it directly; it is handed a `Clock`.
 #[derive(Debug, Default)]
@@ -23,10 +23,13 @@ impl Clock for SystemClock {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub keys: Keyring,
+    pub docs: Documents,
     pub audit: AuditLog,
     pub clock: Arc<dyn Clock>,
     pub passwords: Arc<PasswordHasher>,
     pub config: Arc<WebConfig>,
+    /// Outgoing notifications (SMTP, or the development outbox). Holds an `Arc` inside.
+    pub mailer: Mailer,
     /// Argon2id costs 19 MiB and tens of milliseconds: at most this many run at once, off the
     /// async workers, so a burst of sign-ins cannot stall every other request.
     pub hash_permits: Arc<tokio::sync::Semaphore>,

@@ -6,11 +6,15 @@ use alcove_web::i18n::Tr;
 
 fn keys_in(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
-    for marker in [".t(\"", ".t1(\""] {
+    // rustfmt may put the key on the line after the call: `tr.tn(\n    "mail-...",`.
+    for marker in [".t(", ".t1(", ".tn(", ".tcount(", ".t2("] {
         let mut rest = text;
         while let Some(i) = rest.find(marker) {
-            rest = &rest[i + marker.len()..];
-            let key: String = rest.chars().take_while(|c| *c != '"').collect();
+            rest = rest[i + marker.len()..].trim_start();
+            let Some(quoted) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let key: String = quoted.chars().take_while(|c| *c != '"').collect();
             if !key.is_empty()
                 && key
                     .chars()

@@ -7,8 +7,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use alcove_domain::contact::ContactMessage;
 use alcove_domain::{Clock, ManualClock};
+use alcove_store::{DocKind, Owner};
 use alcove_testkit::{csrf_from, spawn, Options, TestApp};
+use alcove_web::contact::Received;
 use chrono::{Duration, TimeZone, Utc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,6 +60,12 @@ enum Rule {
     Only(&'static [Who]),
     /// The client themself or a clinician on their care team; nobody else (not even to learn it exists).
     CareTeam,
+    /// A link whose token is the only key (an invitation): an unknown token is 404 to everyone,
+    /// signed in or not.
+    TokenLink,
+    /// Only a clinician on the client's care team (the record as the team sees it; the client
+    /// has their own pages under `/me`).
+    CareTeamClinician,
 }
 
 use Who::*;
@@ -100,6 +109,15 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
             ("POST", "/credentials"),
             Only(&[ClinicianOwn, ClinicianOther]),
         ),
+        // Professional liability cover (seed 000): each clinician's own, like the register.
+        (
+            ("GET", "/credentials/liability"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/credentials/liability"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
         (("GET", "/admin/credentials"), Only(&[Admin])),
         (("POST", "/admin/credentials/verify"), Only(&[Admin])),
         (
@@ -107,6 +125,65 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
             Only(&[ClinicianOwn, ClinicianOther, Supervisor, Admin]),
         ),
         (("POST", "/audit/verify"), Only(&[Auditor])),
+        // Sending (issue 7): the client themself or the care team; the urgent-flag and pause
+        // decisions belong to the care team's clinicians; each clinician keeps their policy.
+        (("POST", "/api/v1/threads/{id}/messages"), CareTeam),
+        (("POST", "/messages/{id}"), CareTeam),
+        (
+            ("POST", "/messages/{id}/flags/{message}/acknowledge"),
+            CareTeamClinician,
+        ),
+        (("POST", "/messages/{id}/pause"), CareTeamClinician),
+        (
+            ("GET", "/messaging/policy"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/messaging/policy"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (("GET", "/profile"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("POST", "/profile"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("GET", "/contact"), Public),
+        (("POST", "/contact"), Public),
+        (("GET", "/inbox"), Only(&[ClinicianOwn, ClinicianOther])),
+        // A message reaches one clinician; another one cannot even find it.
+        (("POST", "/inbox/{id}/handled"), Only(&[ClinicianOwn])),
+        (
+            ("GET", "/listings"),
+            Only(&[ClinicianOwn, ClinicianOther, Admin]),
+        ),
+        (
+            ("POST", "/listings"),
+            Only(&[ClinicianOwn, ClinicianOther, Admin]),
+        ),
+        (
+            ("POST", "/listings/{id}/review"),
+            Only(&[ClinicianOwn, ClinicianOther, Admin]),
+        ),
+        (
+            ("POST", "/listings/{id}/remove"),
+            Only(&[ClinicianOwn, ClinicianOther, Admin]),
+        ),
+        // Continuing education: clinicians, and supervisors for themselves. The activity in
+        // the path is Dana's: only she may change it; she and admins may download its
+        // certificate; another clinician is told it does not exist.
+        (
+            ("GET", "/ce"),
+            Only(&[ClinicianOwn, ClinicianOther, Supervisor]),
+        ),
+        (
+            ("POST", "/ce"),
+            Only(&[ClinicianOwn, ClinicianOther, Supervisor]),
+        ),
+        (("GET", "/ce/{activity}/edit"), Only(&[ClinicianOwn])),
+        (("POST", "/ce/{activity}"), Only(&[ClinicianOwn])),
+        (("POST", "/ce/{activity}/remove"), Only(&[ClinicianOwn])),
+        (
+            ("GET", "/ce/{activity}/certificate"),
+            Only(&[ClinicianOwn, Admin]),
+        ),
+        (("GET", "/admin/ce"), Only(&[Admin])),
         (("POST", "/api/v1/auth/token"), Public),
         (("DELETE", "/api/v1/auth/token"), SignedIn),
         (("GET", "/api/v1/me"), SignedIn),
@@ -120,6 +197,92 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
             ("GET", "/api/v1/me/access-log"),
             Only(&[ClientOwn, ClientOther]),
         ),
+        // Seed 001: the client's own request and plan, the care team's record, the policy.
+        (
+            ("GET", "/me/electronic-data"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("POST", "/me/electronic-data"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("GET", "/me/encounter-plan"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (("GET", "/clients/{client}"), CareTeamClinician),
+        (
+            ("GET", "/clients/{client}/encounter-plan"),
+            CareTeamClinician,
+        ),
+        (
+            ("POST", "/clients/{client}/encounter-plan"),
+            CareTeamClinician,
+        ),
+        // Issue 5: the clinician invites; the invitation link is its own key.
+        (
+            ("GET", "/clients/invite"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/clients/invite"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (("GET", "/invite/{token}"), TokenLink),
+        (("GET", "/clients/{client}/identity"), CareTeamClinician),
+        (("POST", "/clients/{client}/identity"), CareTeamClinician),
+        (("POST", "/invite/{token}"), TokenLink),
+        // Issue 5: the client's emergency plan, and the care team's view of it.
+        (
+            ("GET", "/me/emergency-plan"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("POST", "/me/emergency-plan"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("GET", "/clients/{client}/emergency-plan"),
+            CareTeamClinician,
+        ),
+        (("GET", "/me/screening"), Only(&[ClientOwn, ClientOther])),
+        (
+            ("GET", "/me/screening/{instrument}"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("POST", "/me/screening/{instrument}"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (("GET", "/clients/{client}/screening"), CareTeamClinician),
+        (
+            ("POST", "/clients/{client}/screening/acknowledge"),
+            CareTeamClinician,
+        ),
+        (("GET", "/policies/social-media"), Public),
+        (("GET", "/admin/policies/social-media"), Only(&[Admin])),
+        (("POST", "/admin/policies/social-media"), Only(&[Admin])),
+        (
+            ("POST", "/me/policies/social-media/acknowledge"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (("GET", "/me/consents"), Only(&[ClientOwn, ClientOther])),
+        (
+            ("GET", "/me/consents/{kind}"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("POST", "/me/consents/{kind}"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (("GET", "/admin/consents/{kind}"), Only(&[Admin])),
+        (("GET", "/clients/{client}/assessment"), CareTeamClinician),
+        (
+            ("GET", "/api/v1/clients/{client}/readiness"),
+            CareTeamClinician,
+        ),
+        (("POST", "/clients/{client}/assessment"), CareTeamClinician),
+        (("POST", "/admin/consents/{kind}"), Only(&[Admin])),
     ])
 }
 
@@ -129,6 +292,8 @@ fn allowed(rule: Rule, who: Who) -> bool {
         Rule::SignedIn => who != Anonymous,
         Rule::Only(list) => list.contains(&who),
         Rule::CareTeam => matches!(who, ClientOwn | ClinicianOwn),
+        Rule::CareTeamClinician => who == ClinicianOwn,
+        Rule::TokenLink => false,
     }
 }
 
@@ -237,21 +402,147 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
         .unwrap()
         .to_owned();
 
+    let alex_user = app
+        .state
+        .store
+        .user_by_email(&app.account_named("Alex Rivera").email.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let alex_client = app
+        .state
+        .store
+        .client_by_user(alex_user.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+
+    // A contact-form message to Dana and a listing of the demo practice, for their routes.
+    let dana_id = app
+        .state
+        .store
+        .user_by_slug("dana-whitfield")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let to_dana = Received {
+        message: ContactMessage::parse("Anonymous", "", "hello").unwrap(),
+        handled: false,
+    };
+    let contact_id = "matrix-contact";
+    app.state
+        .docs
+        .save(
+            DocKind::ContactMessage,
+            Owner::User(dana_id),
+            contact_id,
+            0,
+            &to_dana,
+            None,
+        )
+        .await
+        .unwrap();
+    let listing_id = app
+        .state
+        .store
+        .latest_documents(DocKind::Listing, Some(&Owner::Practice))
+        .await
+        .unwrap()[0]
+        .key
+        .clone();
+
     let mut callers = BTreeMap::new();
     for who in EVERYONE {
         callers.insert(who, caller(&app, &clock, who).await);
     }
+
+    // A CE activity of Dana's with a certificate, recorded through the real upload form.
+    // A message of Alex's with crisis language, so its urgent flag can be acknowledged.
+    let alex_token = app.token(app.account_named("Alex Rivera")).await;
+    let flagged_message = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/threads/{alex_thread}/messages")))
+        .bearer_auth(&alex_token)
+        .json(
+            &serde_json::json!({"body": "I want to kill myself tonight, I have the pills ready."}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .expect("the message was sent")
+        .to_owned();
+    let dana_activity = {
+        let dana_web = &callers[&ClinicianOwn];
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", dana_web.csrf.clone())
+            .text("provider", "NASW")
+            .text("provider_approval_number", "886")
+            .text("title", "Telehealth ethics")
+            .text("completed_on", "2026-11-01")
+            .text("hours", "3")
+            .text("category", "technology")
+            .text("format", "live_online")
+            .part(
+                "certificate",
+                reqwest::multipart::Part::bytes(b"%PDF-1.7 matrix".to_vec())
+                    .file_name("certificate.pdf"),
+            );
+        let r = dana_web
+            .web
+            .post(app.url("/ce"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "Dana records a CE activity");
+        let dana_id = app
+            .state
+            .store
+            .user_by_email(&app.account_named("Dana Whitfield").email.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let docs: Vec<alcove_web::services::Version<alcove_web::ce::StoredActivity>> = app
+            .state
+            .docs
+            .all(
+                alcove_store::DocKind::CeActivity,
+                Some(alcove_store::Owner::User(dana_id)),
+            )
+            .await
+            .unwrap();
+        docs[0].key.clone()
+    };
 
     let mut failures = Vec::new();
     let mut ordered = routes.clone();
     ordered.sort_by_key(|r| ends_session(r.path)); // session-ending routes last
     for route in &ordered {
         let rule = table[&(route.method, route.path)];
+        let id = if route.path.starts_with("/inbox/") {
+            contact_id
+        } else if route.path.starts_with("/listings/") {
+            listing_id.as_str()
+        } else {
+            alex_thread.as_str()
+        };
         let path = route
             .path
-            .replace("{id}", &alex_thread)
+            .replace("{id}", id)
+            .replace("{client}", &alex_client)
+            .replace("{activity}", &dana_activity)
+            .replace("{message}", &flagged_message)
             .replace("{slug}", "dana-whitfield")
-            .replace("{name}", "app.css");
+            .replace("{name}", "app.css")
+            .replace("{instrument}", "phq9")
+            .replace("{kind}", "telehealth_informed_consent");
         for who in EVERYONE {
             let fresh;
             let c = if ends_session(route.path) && who != Anonymous {
@@ -307,7 +598,8 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             }
             if !want {
                 let body = resp.text().await.unwrap_or_default();
-                for secret in ["Thursday", "welcome to the portal"] {
+                // Alex's messages, and the online encounter plan Dana agreed with Alex.
+                for secret in ["Thursday", "welcome to the portal", "climbing gym"] {
                     if body.contains(secret) {
                         failures.push(format!(
                             "{} {} as {who:?}: denied but the body holds clinical content",

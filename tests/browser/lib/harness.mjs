@@ -221,8 +221,8 @@ export class Suite {
   }
 
   /** A new isolated browser context (its own cookies), closed when the suite stops. */
-  async newContext() {
-    const ctx = await this.browser.newContext({ baseURL: this.url });
+  async newContext(options = {}) {
+    const ctx = await this.browser.newContext({ baseURL: this.url, ...options });
     this.contexts.add(ctx);
     ctx.on('close', () => this.contexts.delete(ctx));
     return ctx;

@@ -10,6 +10,8 @@
 //!   effective dates, whether each compact is issuing, board verification links and time zones.
 //! - [`may_practise`] decides; [`covered_jurisdictions`] lists where a clinician can see
 //!   clients; [`check_json`] is the `alcove licensure check` contract.
+//! - [`reminders`] says which expiry reminders (60, 30, 7 days ahead) are due, each with a
+//!   stable key so it is sent once, and which credentials have lapsed.
 //!
 //! No I/O and no clock: the session instant is passed in.
 
@@ -17,6 +19,7 @@ mod check;
 mod decision;
 mod parse;
 mod registry;
+pub mod reminders;
 
 use std::fmt;
 use std::str::FromStr;

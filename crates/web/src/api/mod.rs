@@ -46,6 +46,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::messaging::ApiDoc::openapi());
     doc.merge(crate::records::ApiDoc::openapi());
     doc.merge(crate::licensure::ApiDoc::openapi());
+    doc.merge(crate::onboarding::path::ApiDoc::openapi());
     doc
 }
 

@@ -138,6 +138,11 @@ role_guard!(
     [Role::Clinician]
 );
 role_guard!(SupervisorActor, [Role::Supervisor]);
+role_guard!(
+    /// Staff who keep the practice's public face (its online listings): clinicians and admins.
+    PracticeStaffActor,
+    [Role::Clinician, Role::Admin]
+);
 role_guard!(AdminActor, [Role::Admin]);
 role_guard!(
     /// Auditors read the log and compliance reports, never clinical content.

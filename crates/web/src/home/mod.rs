@@ -9,6 +9,7 @@ use axum::response::Html;
 use crate::auth::extract::Actor;
 use crate::error::PageError;
 use crate::pages::{render, Chrome};
+use crate::reminders::{notices_for_admin, notices_for_self, Notice};
 use crate::routes::RouteTable;
 use crate::services::audit_log::By;
 use crate::state::AppState;
@@ -26,6 +27,18 @@ struct HomePage {
     supervisees: Vec<String>,
     accounts: Vec<User>,
     client_accounts: usize,
+    /// Urgent flags on clients' messages, to acknowledge: (client name, thread link).
+    urgent: Vec<(String, String)>,
+    /// Messages waiting in the contact inbox (clinicians).
+    contact_waiting: usize,
+    /// Online listings due for a check (clinicians and admins).
+    listings_due: usize,
+    /// The social-media policy version a client still has to acknowledge (seed 001).
+    policy_to_acknowledge: Option<i64>,
+    /// Credentials expiring or lapsed, CE shortfalls (staff only; never clinical).
+    notices: Vec<Notice>,
+    /// Clients with an urgent screening result nobody has acknowledged (issue 5): (name, link).
+    urgent_screening: Vec<(String, String)>,
 }
 
 pub async fn home(
@@ -40,7 +53,27 @@ pub async fn home(
         supervisees: vec![],
         accounts: vec![],
         client_accounts: 0,
+        urgent: vec![],
+        contact_waiting: 0,
+        listings_due: 0,
+        policy_to_acknowledge: None,
+        notices: vec![],
+        urgent_screening: vec![],
     };
+    if matches!(who.role, Role::Clinician | Role::Admin) {
+        page.listings_due = crate::listings::needing_review(&state).await?;
+    }
+    if who.role == Role::Clinician {
+        page.contact_waiting = crate::contact::unhandled(&state, who.user_id).await?;
+        for client in state.store.caseload(who.user_id).await? {
+            for f in crate::messaging::send::open_flags(&state, client.id).await? {
+                page.urgent.push((
+                    client.name.clone(),
+                    format!("/messages/{}", f.value.thread_id),
+                ));
+            }
+        }
+    }
     match who.role {
         Role::Client => {
             if let Some(me) = state.store.client_by_user(who.user_id).await? {
@@ -51,9 +84,19 @@ pub async fn home(
                     .into_iter()
                     .map(|m| m.name)
                     .collect();
+                let current = crate::policies::current_version(&state).await?;
+                let done = crate::policies::acknowledged(&state, me.id)
+                    .await?
+                    .map(|v| v.value.version);
+                if alcove_domain::policy::needs_acknowledgment(current, done) {
+                    page.policy_to_acknowledge = current;
+                }
             }
         }
         Role::Clinician => {
+            page.notices = notices_for_self(&state, &page.c.tr, who.user_id).await?;
+            page.urgent_screening =
+                crate::onboarding::screening::urgent_for(&state, who.user_id).await?;
             page.caseload = state.store.caseload(who.user_id).await?;
             // Names and states of clients are record data: looking at the list is logged per client.
             for client in &page.caseload {
@@ -69,6 +112,7 @@ pub async fn home(
             }
         }
         Role::Supervisor => {
+            page.notices = notices_for_self(&state, &page.c.tr, who.user_id).await?;
             for id in state.store.supervisees(who.user_id).await? {
                 page.supervisees
                     .push(state.store.user_by_id(id).await?.name);
@@ -77,6 +121,7 @@ pub async fn home(
         // Staff accounts and how many clients there are: that someone is a client is itself
         // clinical information, so client names stay with their care team.
         Role::Admin => {
+            page.notices = notices_for_admin(&state, &page.c.tr).await?;
             let all = state.store.list_users().await?;
             page.client_accounts = all.iter().filter(|u| u.role == Role::Client).count();
             page.accounts = all.into_iter().filter(|u| u.role.is_staff()).collect();

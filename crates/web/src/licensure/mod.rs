@@ -1,8 +1,10 @@
-//! Licensure in the product (issue 4): the credentials register, "Where can I see clients?",
-//! the staff licensure check, and licences on the public profile. The rules live in
-//! `alcove_domain::licensure`; this module only reads, asks and shows.
+//! Licensure in the product (issue 4): the credentials register with its professional
+//! liability cover, "Where can I see clients?", the staff licensure check, and licences on the
+//! public profile. The rules live in `alcove_domain::licensure` and
+//! `alcove_domain::liability`; this module only reads, asks and shows.
 
 mod api;
+pub mod liability;
 mod pages;
 
 /// Credential rows as shown on the register and the public profile.
@@ -24,6 +26,8 @@ pub fn routes() -> RouteTable {
         .get("/where-can-i-see-clients", pages::where_page)
         .get("/credentials", pages::register)
         .post("/credentials", pages::add_credential)
+        .get("/credentials/liability", liability::page)
+        .post("/credentials/liability", liability::save)
         .get("/admin/credentials", pages::admin_register)
         .post("/admin/credentials/verify", pages::record_verification)
         .get("/api/v1/licensure/check", api::check)

@@ -12,6 +12,7 @@ use axum::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::liability::{cover_of, cover_view, CoverView};
 use super::{credential_key, credentials_of, place_of, registry, RegisterError};
 use crate::auth::extract::{AdminActor, ClinicianActor};
 use crate::error::PageError;
@@ -75,6 +76,8 @@ struct WherePage {
     checked: Option<(bool, String, String)>,
     error: Option<String>,
     has_credentials: bool,
+    /// Where the clinician practises from, and the basis covering it if any (Standard 5).
+    own: Option<(String, Option<String>)>,
 }
 
 #[derive(Deserialize)]
@@ -143,12 +146,25 @@ pub async fn where_page(
             _ => error = Some(c.t("where-bad-location")),
         }
     }
+    let own = crate::profile::profile_of(&state, who.user_id)
+        .await?
+        .and_then(|v| v.value.practice_jurisdiction)
+        .map(|j| {
+            let basis = creds
+                .as_ref()
+                .and_then(|cr| match may_practise_on(cr, reg, &j, on) {
+                    Decision::Allowed { basis } => Some(basis.summary),
+                    Decision::Denied { .. } => None,
+                });
+            (j.to_string(), basis)
+        });
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     let page = WherePage {
+        own,
         c,
         on: on.to_string(),
         location: q.location.trim().to_uppercase(),
@@ -167,6 +183,22 @@ struct RegisterPage {
     rows: Vec<Row>,
     verifications: Vec<(String, String, String, String)>,
     error: Option<String>,
+    /// Professional liability cover (seed 000); `None` when none is on file.
+    cover: Option<CoverView>,
+}
+
+/// A clinician's liability cover in words, with its warnings; `None` when none is on file.
+async fn cover_of_clinician(
+    state: &AppState,
+    c: &Chrome,
+    clinician: UserId,
+    creds: Option<&Credentials>,
+) -> Result<Option<CoverView>, PageError> {
+    let cover = cover_of(state, clinician).await.map_err(|e| {
+        tracing::error!(error = %e, "liability cover");
+        PageError::internal()
+    })?;
+    Ok(cover.map(|v| cover_view(&c.tr, &v, creds, state.clock.now())))
 }
 
 async fn register_page(
@@ -197,11 +229,13 @@ async fn register_page(
             )
         })
         .collect();
+    let cover = cover_of_clinician(state, &c, clinician, creds.as_ref()).await?;
     render(&RegisterPage {
         c,
         rows: creds.as_ref().map(rows).unwrap_or_default(),
         verifications,
         error,
+        cover,
     })
 }
 
@@ -304,10 +338,12 @@ pub async fn add_credential(
 #[template(path = "licensure/admin.html")]
 struct AdminPage {
     c: Chrome,
-    clinicians: Vec<(String, String, Vec<Row>)>,
+    /// (id, name, credentials, liability cover)
+    clinicians: Vec<(String, String, Vec<Row>, Option<CoverView>)>,
 }
 
-/// The practice's register: every clinician's credentials, each to be checked with its board.
+/// The practice's register: every clinician's credentials, each to be checked with its board,
+/// and the status of their professional liability cover.
 pub async fn admin_register(
     AdminActor(_): AdminActor,
     c: Chrome,
@@ -321,12 +357,10 @@ pub async fn admin_register(
         .into_iter()
         .filter(|u| u.role == Role::Clinician)
     {
-        let r = credentials_of(&state, u.id)
-            .await?
-            .as_ref()
-            .map(rows)
-            .unwrap_or_default();
-        clinicians.push((u.id.to_string(), u.name, r));
+        let creds = credentials_of(&state, u.id).await?;
+        let r = creds.as_ref().map(rows).unwrap_or_default();
+        let cover = cover_of_clinician(&state, &c, u.id, creds.as_ref()).await?;
+        clinicians.push((u.id.to_string(), u.name, r, cover));
     }
     render(&AdminPage { c, clinicians })
 }

@@ -47,10 +47,14 @@ impl FromRequestParts<AppState> for ThreadAccess {
             api,
             why: Why::NotFound,
         };
-        let Ok(Path(raw)) = Path::<String>::from_request_parts(parts, state).await else {
+        // The thread is the `{id}` of the path (some routes name more, e.g. a flag).
+        let Ok(Path(params)) =
+            Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
+                .await
+        else {
             return Err(not_found());
         };
-        let Ok(id) = raw.parse::<ThreadId>() else {
+        let Some(Ok(id)) = params.get("id").map(|raw| raw.parse::<ThreadId>()) else {
             return Err(not_found());
         };
         let thread = match state.store.thread(id).await {

@@ -1,9 +1,12 @@
-//! Message threads between a client and their care team: reading them (sending comes with the
-//! messaging issue). Content is sealed with the client's data key; every read is audited first.
+//! Message threads between a client and their care team (issue 7): reading and sending, within
+//! the clinician's communication policy, with the crisis path. Content is sealed with the
+//! client's data key; every read is audited first.
 
 mod access;
 mod api;
 mod pages;
+mod policy;
+pub mod send;
 
 pub use access::{PlainMessage, ThreadAccess, ThreadSummary};
 
@@ -13,8 +16,17 @@ pub fn routes() -> RouteTable {
     RouteTable::new()
         .get("/messages", pages::threads)
         .get("/messages/{id}", pages::thread)
+        .post("/messages/{id}", pages::send_form)
+        .post(
+            "/messages/{id}/flags/{message}/acknowledge",
+            pages::acknowledge,
+        )
+        .post("/messages/{id}/pause", pages::set_pause)
+        .get("/messaging/policy", policy::edit)
+        .post("/messaging/policy", policy::save)
         .get("/api/v1/threads", api::list_threads)
         .get("/api/v1/threads/{id}/messages", api::list_messages)
+        .post("/api/v1/threads/{id}/messages", api::post_message)
 }
 
 pub(crate) use api::ApiDoc;

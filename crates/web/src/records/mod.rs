@@ -1,4 +1,11 @@
-//! The client's own record as the client sees it. Here: "who has accessed my record".
+//! A client's record: as the client sees it ("who has accessed my record"), and as a clinician
+//! on the client's care team sees it (`/clients/{client}`: contact choices, the online
+//! encounter plan, the social-media policy acknowledgment).
+
+mod access;
+mod client;
+
+pub use access::CareTeamClient;
 
 use alcove_domain::UserId;
 use alcove_store::AccessEntry;
@@ -22,6 +29,7 @@ const ACCESS_LOG_LIMIT: i64 = 500;
 pub fn routes() -> RouteTable {
     RouteTable::new()
         .get("/me/access-log", page)
+        .get("/clients/{client}", client::record_page)
         .get("/api/v1/me/access-log", api)
 }
 

@@ -141,4 +141,65 @@ impl Keyring {
         }
         Ok(out)
     }
+
+    /// The practice's own data key (for what belongs to no client: contact-form messages,
+    /// CE certificates), created on first use. Several instances may race to create it; the
+    /// first stored one wins and everyone reads that.
+    async fn practice_key(&self) -> Result<DataKey, KeyringError> {
+        let wrapped = match self.store.meta_get(PRACTICE_KEY).await? {
+            Some(w) => w,
+            None => {
+                let fresh =
+                    self.master
+                        .wrap(&DataKey::generate(), PRACTICE_KEY_ID, PRACTICE_KEY_VERSION);
+                self.store.meta_insert(PRACTICE_KEY, &fresh).await?;
+                self.store
+                    .meta_get(PRACTICE_KEY)
+                    .await?
+                    .ok_or(StoreError::NotFound)?
+            }
+        };
+        Ok(self
+            .master
+            .unwrap(&wrapped, PRACTICE_KEY_ID, PRACTICE_KEY_VERSION)?)
+    }
+
+    /// Seals what belongs to the practice rather than to one client.
+    pub async fn seal_practice(
+        &self,
+        place: Place<'_>,
+        plaintext: &[u8],
+    ) -> Result<Sealed, KeyringError> {
+        let dk = self.practice_key().await?;
+        let aad = place.aad(PRACTICE_KEY_VERSION);
+        Ok(Sealed {
+            key_version: PRACTICE_KEY_VERSION,
+            ciphertext: dk.seal(&aad, plaintext),
+        })
+    }
+
+    pub async fn open_practice(
+        &self,
+        place: Place<'_>,
+        sealed: &Sealed,
+    ) -> Result<Vec<u8>, KeyringError> {
+        let dk = self.practice_key().await?;
+        Ok(dk.open(&place.aad(sealed.key_version), &sealed.ciphertext)?)
+    }
+}
+
+/// Where the practice key is kept (wrapped by the master key) and what binds its wrapping.
+const PRACTICE_KEY: &str = "practice_data_key";
+const PRACTICE_KEY_ID: uuid::Uuid = uuid::Uuid::nil();
+const PRACTICE_KEY_VERSION: i32 = 1;
+
+impl Place<'_> {
+    fn aad(&self, key_version: i32) -> Aad<'_> {
+        Aad {
+            table: self.table,
+            column: self.column,
+            row: self.row,
+            key_version,
+        }
+    }
 }

@@ -2,7 +2,11 @@
 //! or appends to the audit log goes through these, so the rules live in one place.
 
 pub mod audit_log;
+pub mod documents;
 pub mod keyring;
+pub mod mailer;
 
 pub use audit_log::AuditLog;
+pub use documents::{DocError, Documents, Version};
 pub use keyring::{Keyring, KeyringError};
+pub use mailer::{MailError, MailTransport, Mailer, Notification};
