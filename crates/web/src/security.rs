@@ -96,7 +96,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut req = req;
     if is_unsafe(req.method()) {
         if !origin_allowed(&state, req.headers()) {
-            return PageError::new(StatusCode::FORBIDDEN, "error-csrf").into_response();
+            return refuse(&state, req, PageError::new(StatusCode::FORBIDDEN, "error-csrf")).await;
         }
         let ct = req
             .headers()
@@ -112,13 +112,13 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         let is_form = ct.starts_with("application/x-www-form-urlencoded");
         let is_upload = upload_limit.is_some() && ct.starts_with("multipart/form-data");
         if !is_form && !is_upload {
-            return PageError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-bad-request")
-                .into_response();
+            let e = PageError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-bad-request");
+            return refuse(&state, req, e).await;
         }
         // Every upload route needs a signed-in caller: nobody else gets megabytes read and
         // parsed, whatever the route would have said.
         if is_upload && req.extensions().get::<Identity>().is_none() {
-            return axum::response::Redirect::to("/sign-in").into_response();
+            return refuse(&state, req, axum::response::Redirect::to("/sign-in")).await;
         }
         // The larger limit is for the upload itself; a URL-encoded form keeps the default.
         let limit = match upload_limit {
@@ -167,6 +167,14 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         );
     }
     resp
+}
+
+/// Answers before the body is used, after reading and dropping up to the ordinary form limit
+/// of it: closing a connection with unread bytes makes the kernel reset it, and the caller
+/// could lose the answer. A bigger body is not read; the connection is cut instead.
+async fn refuse(state: &AppState, req: Request, answer: impl IntoResponse) -> Response {
+    let _ = to_bytes(req.into_body(), state.config.body_limit).await;
+    answer.into_response()
 }
 
 /// Whatever produced an error (a handler, the router's 404/405, a body limit, a panic), the
