@@ -96,7 +96,12 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut req = req;
     if is_unsafe(req.method()) {
         if !origin_allowed(&state, req.headers()) {
-            return refuse(&state, req, PageError::new(StatusCode::FORBIDDEN, "error-csrf")).await;
+            return refuse(
+                &state,
+                req,
+                PageError::new(StatusCode::FORBIDDEN, "error-csrf"),
+            )
+            .await;
         }
         let ct = req
             .headers()
