@@ -26,6 +26,7 @@ pub mod profile;
 pub mod readability;
 pub mod risk;
 pub mod role;
+pub mod scheduling;
 pub mod transmission;
 
 pub use clock::{Clock, ManualClock};

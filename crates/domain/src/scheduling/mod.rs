@@ -1,0 +1,21 @@
+//! Scheduling (issue 6): when a clinician can be booked, and the rules a booking keeps.
+//!
+//! Availability is kept in the clinician's time zone (weekly hours plus dated exceptions),
+//! because that is how a clinician thinks about their week; slots are computed as instants
+//! (UTC) so that they mean the same moment for a client in another zone, and across
+//! daylight-saving changes a 9:00 slot stays at 9:00 on the clinician's wall clock.
+//!
+//! * [`availability`] — weekly hours, exceptions, parsing with the field named on error;
+//! * [`session_type`] — length, modality (video, audio-only, group up to six), buffers;
+//! * [`slots`] — the offered slots in a range, given what is already booked;
+//! * [`cancel`] — the late-cancellation rule.
+
+pub mod availability;
+pub mod cancel;
+pub mod session_type;
+pub mod slots;
+
+pub use availability::{Availability, AvailabilityError, DayHours, Exception, Window};
+pub use cancel::{CancelPolicy, Cancellation};
+pub use session_type::{Modality, SessionType, SessionTypeError, MAX_GROUP};
+pub use slots::{bookable, offered_slots, BookingWindow, Busy, Slot};
