@@ -12,10 +12,12 @@
 
 pub mod availability;
 pub mod cancel;
+pub mod checkin;
 pub mod session_type;
 pub mod slots;
 
 pub use availability::{Availability, AvailabilityError, DayHours, Exception, Window};
 pub use cancel::{CancelPolicy, Cancellation};
+pub use checkin::{CheckIn, CheckInError, CheckInForm};
 pub use session_type::{Modality, SessionType, SessionTypeError, MAX_GROUP};
 pub use slots::{bookable, offered_slots, BookingWindow, Busy, Slot};
