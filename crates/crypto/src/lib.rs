@@ -7,5 +7,6 @@ pub mod error;
 pub mod password;
 pub mod token;
 pub mod totp;
+pub mod turn;
 
 pub use error::CryptoError;
