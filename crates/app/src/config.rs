@@ -27,6 +27,8 @@ pub struct Config {
     pub staff_idle_minutes: Option<u32>,
     pub client_idle_minutes: Option<u32>,
     pub session_hours: Option<u32>,
+    /// Largest message attachment, in MiB (issue 7; default 10).
+    pub attachment_max_mib: Option<u32>,
 }
 
 /// Secrets (keys, passwords inside URLs) never reach a log through `{:?}`.
@@ -47,6 +49,10 @@ impl std::fmt::Debug for Config {
             .finish_non_exhaustive()
     }
 }
+
+/// The largest attachment limit a practice may configure: attachments are held in memory
+/// while they are checked and sealed.
+pub const MAX_ATTACHMENT_MIB: u32 = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -128,6 +134,15 @@ impl Config {
                 why: "must be between 1 and 168 hours".into(),
             });
         }
+        if self
+            .attachment_max_mib
+            .is_some_and(|m| !(1..=MAX_ATTACHMENT_MIB).contains(&m))
+        {
+            return Err(ConfigError::Bad {
+                key: "attachment_max_mib",
+                why: format!("must be between 1 and {MAX_ATTACHMENT_MIB} MiB"),
+            });
+        }
         Ok(())
     }
 
@@ -148,6 +163,9 @@ impl Config {
         }
         if let Some(h) = self.session_hours {
             w.absolute_lifetime = chrono::Duration::hours(h.into());
+        }
+        if let Some(m) = self.attachment_max_mib {
+            w.attachment_max = m as usize * 1024 * 1024;
         }
         w
     }
@@ -243,6 +261,20 @@ mod tests {
             let e = with_smtp(bad).validate().unwrap_err().to_string();
             assert!(e.contains("smtp_url"), "{bad}: {e}");
             assert!(!e.contains("s3cret"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_attachment_limit_is_in_mib_within_bounds() {
+        let c = |m: u32| Config {
+            attachment_max_mib: Some(m),
+            ..Config::default()
+        };
+        assert_eq!(Config::default().web().attachment_max, 10 * 1024 * 1024);
+        assert_eq!(c(3).web().attachment_max, 3 * 1024 * 1024);
+        for bad in [0, 101] {
+            let e = c(bad).validate().unwrap_err().to_string();
+            assert!(e.contains("attachment_max_mib"), "{e}");
         }
     }
 

@@ -645,6 +645,19 @@ impl Clients for PgStore {
         Ok(())
     }
 
+    async fn remove_from_care_team(&self, client: ClientId, clinician: UserId) -> Result<()> {
+        let done = sqlx::query("DELETE FROM care_team WHERE client_id = $1 AND clinician_id = $2")
+            .bind(id_text(client.0))
+            .bind(id_text(clinician.0))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     async fn caseload(&self, clinician: UserId) -> Result<Vec<ClientRecord>> {
         let rows = sqlx::query(&format!(
             "{CLIENT_SELECT} JOIN care_team t ON t.client_id = c.id \

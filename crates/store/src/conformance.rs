@@ -71,6 +71,7 @@ macro_rules! conformance_tests {
             a_client_round_trips_with_name_and_home_jurisdiction,
             a_caseload_lists_only_clients_on_that_clinicians_care_team,
             the_care_team_lists_members_with_names_and_roles,
+            a_covering_clinician_can_be_taken_off_the_care_team,
             supervision_lists_only_that_supervisors_supervisees,
             references_to_missing_rows_are_refused,
             the_current_data_key_is_the_newest_version,
@@ -706,6 +707,36 @@ pub async fn the_care_team_lists_members_with_names_and_roles(s: &dyn Store) {
             .await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+pub async fn a_covering_clinician_can_be_taken_off_the_care_team(s: &dyn Store) {
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let sam = user(s, "Sam Ortiz", Role::Clinician).await;
+    let zoe = client(s, "Zoe Park").await;
+    s.add_to_care_team(zoe, dana, CareRole::Primary, t0())
+        .await
+        .unwrap();
+    s.add_to_care_team(zoe, sam, CareRole::Covering, mins(1))
+        .await
+        .unwrap();
+    assert_eq!(s.caseload(sam).await.unwrap().len(), 1);
+    s.remove_from_care_team(zoe, sam).await.unwrap();
+    let team = s.care_team(zoe).await.unwrap();
+    assert_eq!(team.len(), 1);
+    assert_eq!(team[0].clinician_id, dana, "the primary clinician stays");
+    assert!(
+        s.caseload(sam).await.unwrap().is_empty(),
+        "off the caseload"
+    );
+    assert!(matches!(
+        s.remove_from_care_team(zoe, sam).await,
+        Err(StoreError::NotFound)
+    ));
+    // Added again later: a new membership.
+    s.add_to_care_team(zoe, sam, CareRole::Covering, mins(2))
+        .await
+        .unwrap();
+    assert_eq!(s.care_team(zoe).await.unwrap().len(), 2);
 }
 
 pub async fn supervision_lists_only_that_supervisors_supervisees(s: &dyn Store) {

@@ -116,6 +116,9 @@ pub trait Clients: Send + Sync {
         role: CareRole,
         at: DateTime<Utc>,
     ) -> Result<()>;
+    /// Takes a clinician off a client's care team (e.g. a covering clinician whose cover
+    /// ended). `NotFound` when they were not on it.
+    async fn remove_from_care_team(&self, client: ClientId, clinician: UserId) -> Result<()>;
     /// Clients on whose care team this clinician is, ordered by name.
     async fn caseload(&self, clinician: UserId) -> Result<Vec<ClientRecord>>;
     /// The primary clinician first, then others in the order they were added.

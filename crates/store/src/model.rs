@@ -337,10 +337,14 @@ pub enum DocKind {
     RiskFlag,
     /// A clinician's professional liability cover (seed 000), kept in the credentials register.
     LiabilityCover,
+    /// What an attachment to a message is: its message, thread, file name, type and size.
+    MessageAttachment,
+    /// The bytes of an attachment to a message (sealed with the client's data key).
+    MessageAttachmentContent,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 27] = [
+    pub const ALL: [DocKind; 29] = [
         DocKind::ClinicianProfile,
         DocKind::PracticePolicy,
         DocKind::PolicyAcknowledgment,
@@ -368,6 +372,8 @@ impl DocKind {
         DocKind::MessagingPause,
         DocKind::RiskFlag,
         DocKind::LiabilityCover,
+        DocKind::MessageAttachment,
+        DocKind::MessageAttachmentContent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -399,6 +405,8 @@ impl DocKind {
             DocKind::MessagingPause => "messaging_pause",
             DocKind::RiskFlag => "risk_flag",
             DocKind::LiabilityCover => "liability_cover",
+            DocKind::MessageAttachment => "message_attachment",
+            DocKind::MessageAttachmentContent => "message_attachment_content",
         }
     }
 

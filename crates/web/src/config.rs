@@ -23,6 +23,8 @@ pub struct WebConfig {
     /// How often the reminders job runs (`reminders::run_reminders`); `None` turns it off
     /// (tests that drive reminders themselves). Each pass sends only what is newly due.
     pub reminder_every: Option<std::time::Duration>,
+    /// Largest message attachment, in bytes (`ALCOVE_ATTACHMENT_MAX_MIB`, default 10 MiB).
+    pub attachment_max: usize,
 }
 
 impl Default for WebConfig {
@@ -38,6 +40,7 @@ impl Default for WebConfig {
             body_limit: 64 * 1024,
             checkpoint_mirror: None,
             reminder_every: Some(std::time::Duration::from_secs(5 * 60)),
+            attachment_max: 10 * 1024 * 1024,
         }
     }
 }

@@ -116,7 +116,12 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
     let table = route_table();
-    let uploads = table.uploads();
+    let mut uploads = table.uploads();
+    // The message form's limit is the practice's attachment limit (ALCOVE_ATTACHMENT_MAX_MIB).
+    uploads.0.insert(
+        messaging::SEND_PATH,
+        messaging::upload_limit(state.config.attachment_max),
+    );
     table
         .into_router()
         .layer(from_fn_with_state(state.clone(), security::csrf))

@@ -283,6 +283,21 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         ),
         (("POST", "/clients/{client}/assessment"), CareTeamClinician),
         (("POST", "/admin/consents/{kind}"), Only(&[Admin])),
+        // Issue 7: attachments only for the thread's participants; the practice's after-hours
+        // instructions are the admin's; the care team is kept by its clinicians.
+        (("GET", "/messages/{id}/attachments/{attachment}"), CareTeam),
+        (
+            ("GET", "/api/v1/threads/{id}/attachments/{attachment}"),
+            CareTeam,
+        ),
+        (("GET", "/admin/after-hours"), Only(&[Admin])),
+        (("POST", "/admin/after-hours"), Only(&[Admin])),
+        (("GET", "/clients/{client}/care-team"), CareTeamClinician),
+        (("POST", "/clients/{client}/care-team"), CareTeamClinician),
+        (
+            ("POST", "/clients/{client}/care-team/remove"),
+            CareTeamClinician,
+        ),
     ])
 }
 
@@ -477,6 +492,44 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
         .as_str()
         .expect("the message was sent")
         .to_owned();
+    // A file attached to a message of Alex's, for the download routes.
+    let attachment: serde_json::Value = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/threads/{alex_thread}/messages")))
+        .bearer_auth(&alex_token)
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("body", "My homework sheet")
+                .part(
+                    "attachment",
+                    reqwest::multipart::Part::bytes(b"%PDF-1.7 matrix".to_vec())
+                        .file_name("sheet.pdf"),
+                ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(attachment["id"].is_string(), "{attachment}");
+    let (_, msgs) = {
+        let r = reqwest::Client::new()
+            .get(app.url(&format!("/api/v1/threads/{alex_thread}/messages")))
+            .bearer_auth(&alex_token)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    let attachment_id = msgs["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == attachment["id"])
+        .unwrap()["attachments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let dana_activity = {
         let dana_web = &callers[&ClinicianOwn];
         let form = reqwest::multipart::Form::new()
@@ -539,6 +592,7 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             .replace("{client}", &alex_client)
             .replace("{activity}", &dana_activity)
             .replace("{message}", &flagged_message)
+            .replace("{attachment}", &attachment_id)
             .replace("{slug}", "dana-whitfield")
             .replace("{name}", "app.css")
             .replace("{instrument}", "phq9")

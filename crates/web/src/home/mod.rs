@@ -29,6 +29,8 @@ struct HomePage {
     client_accounts: usize,
     /// Urgent flags on clients' messages, to acknowledge: (client name, thread link).
     urgent: Vec<(String, String)>,
+    /// Clients on the caseload with an unacknowledged urgent flag: (client, thread link).
+    urgent_clients: Vec<(alcove_domain::ClientId, String)>,
     /// Messages waiting in the contact inbox (clinicians).
     contact_waiting: usize,
     /// Online listings due for a check (clinicians and admins).
@@ -39,6 +41,16 @@ struct HomePage {
     notices: Vec<Notice>,
     /// Clients with an urgent screening result nobody has acknowledged (issue 5): (name, link).
     urgent_screening: Vec<(String, String)>,
+}
+
+impl HomePage {
+    /// The thread to open for a caseload client's unacknowledged urgent flag, if any.
+    fn urgent_href(&self, client: &ClientRecord) -> Option<&str> {
+        self.urgent_clients
+            .iter()
+            .find(|(c, _)| *c == client.id)
+            .map(|(_, h)| h.as_str())
+    }
 }
 
 pub async fn home(
@@ -54,6 +66,7 @@ pub async fn home(
         accounts: vec![],
         client_accounts: 0,
         urgent: vec![],
+        urgent_clients: vec![],
         contact_waiting: 0,
         listings_due: 0,
         policy_to_acknowledge: None,
@@ -67,10 +80,11 @@ pub async fn home(
         page.contact_waiting = crate::contact::unhandled(&state, who.user_id).await?;
         for client in state.store.caseload(who.user_id).await? {
             for f in crate::messaging::send::open_flags(&state, client.id).await? {
-                page.urgent.push((
-                    client.name.clone(),
-                    format!("/messages/{}", f.value.thread_id),
-                ));
+                let href = format!("/messages/{}", f.value.thread_id);
+                if !page.urgent_clients.iter().any(|(c, _)| *c == client.id) {
+                    page.urgent_clients.push((client.id, href.clone()));
+                }
+                page.urgent.push((client.name.clone(), href));
             }
         }
     }

@@ -4,6 +4,8 @@
 
 mod access;
 mod api;
+pub mod attachments;
+pub mod crisis;
 mod pages;
 mod policy;
 pub mod send;
@@ -16,7 +18,14 @@ pub fn routes() -> RouteTable {
     RouteTable::new()
         .get("/messages", pages::threads)
         .get("/messages/{id}", pages::thread)
-        .post("/messages/{id}", pages::send_form)
+        // The send form takes an attachment: its body limit follows the configuration (see
+        // `upload_limit`, applied in `crate::router`).
+        .post_upload(SEND_PATH, pages::send_form, upload_limit(10 * 1024 * 1024))
+        .get("/messages/{id}/attachments/{attachment}", pages::attachment)
+        .get(
+            "/api/v1/threads/{id}/attachments/{attachment}",
+            api::attachment,
+        )
         .post(
             "/messages/{id}/flags/{message}/acknowledge",
             pages::acknowledge,
@@ -30,6 +39,16 @@ pub fn routes() -> RouteTable {
 }
 
 pub(crate) use api::ApiDoc;
+
+/// The web form that sends a message (with an optional attachment).
+pub const SEND_PATH: &str = "/messages/{id}";
+
+/// The body limit for a message with an attachment of at most `attachment_max` bytes: room for
+/// the text, the form's other fields and the multipart framing, so a file a little over the
+/// limit is refused by name and size rather than by a bare 413.
+pub fn upload_limit(attachment_max: usize) -> usize {
+    attachment_max + 256 * 1024
+}
 
 /// Where a message body lives, for the AAD.
 pub fn body_place(id: &str) -> crate::services::keyring::Place<'_> {

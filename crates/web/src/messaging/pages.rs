@@ -1,15 +1,21 @@
 use alcove_domain::communication::{Arrival, Policy, WEEKDAYS};
+use alcove_domain::policy::Block;
 use alcove_domain::risk::Level;
 use alcove_domain::{MessageId, Role};
 use alcove_store::{DocKind, Owner};
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use serde::Deserialize;
 
+use super::attachments::{self, AttachmentError, AttachmentInfo};
+use crate::upload::MultipartForm;
+
 use super::access::{visible_threads, PlainMessage, ReadError, ThreadAccess, ThreadSummary};
+use super::crisis::CrisisPanel;
 use super::send::{self, open_flags, paused, thread_policy, Pause, RiskFlag, SendError};
 use crate::auth::extract::ClinicalActor;
 use crate::error::PageError;
@@ -57,19 +63,41 @@ struct ThreadPage {
     paused: bool,
     /// For the clinician: the pause note, when paused.
     pause_note: Option<String>,
-    /// For the client: their last message showed crisis language — show the crisis panel.
-    crisis: bool,
+    /// For the client: their last message showed crisis language — the crisis panel.
+    crisis: Option<CrisisPanel>,
     /// For the client: their last message arrived out of hours (with no reply since).
     notice: Option<String>,
     /// For the care team: open urgent flags (message id, level, when).
     flags: Vec<(String, &'static str, String)>,
     error: Option<String>,
     draft: String,
+    /// The thread's attachments (descriptions only).
+    attachments: Vec<AttachmentInfo>,
+    /// The attachment limit in MiB, for the form's hint.
+    attachment_max_mib: String,
 }
 
 impl ThreadPage {
     fn when(&self, m: &PlainMessage) -> String {
         when(&m.sent_at)
+    }
+    fn attachments_of(&self, m: &PlainMessage) -> Vec<&AttachmentInfo> {
+        self.attachments
+            .iter()
+            .filter(|a| a.message_id == m.id)
+            .collect()
+    }
+    fn size(&self, a: &AttachmentInfo) -> String {
+        let kib = a.size.div_ceil(1024);
+        if kib < 1024 {
+            self.c.t1("attachment-size-kib", "size", kib)
+        } else {
+            self.c.t1(
+                "attachment-size-mib",
+                "size",
+                attachments::mib(a.size as usize),
+            )
+        }
     }
 }
 
@@ -132,6 +160,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let client = access.thread.client_id;
     let messages = access.read(state).await?;
+    let files = attachments::of_thread(state, client, access.thread.id).await?;
     let policy = thread_policy(state, client).await?;
     let is_client = access.actor.role == Role::Client;
     let pause = paused(state, client).await?;
@@ -145,7 +174,7 @@ async fn page(
         })
         .collect();
 
-    let mut crisis = false;
+    let mut crisis = None;
     let mut notice = None;
     let mut flags = Vec::new();
     if is_client {
@@ -154,7 +183,7 @@ async fn page(
             .last()
             .filter(|m| m.sender_id == access.actor.user_id)
         {
-            crisis = state
+            let flagged = state
                 .docs
                 .latest::<RiskFlag>(
                     DocKind::RiskFlag,
@@ -163,6 +192,12 @@ async fn page(
                 )
                 .await?
                 .is_some_and(|f| f.value.level != Level::None);
+            if flagged {
+                crisis = Some(
+                    super::crisis::panel(state, access, last.id, c.t("after-hours-default"))
+                        .await?,
+                );
+            }
             let arrival = policy.arrival(last.sent_at);
             let covering = match &arrival {
                 Arrival::Away {
@@ -199,6 +234,8 @@ async fn page(
         flags,
         error: error.clone(),
         draft,
+        attachments: files,
+        attachment_max_mib: attachments::mib(state.config.attachment_max),
     };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -216,31 +253,87 @@ pub async fn thread(
     page(&access, c, &state, None, String::new()).await
 }
 
-#[derive(Deserialize)]
-pub struct SendForm {
-    #[serde(default)]
-    body: String,
-}
-
-/// Sends from the web form; a refusal keeps what was typed and says why.
+/// Sends from the web form (URL-encoded, or multipart with an attachment); a refusal keeps
+/// what was typed and says why. A refused file stores nothing, not even the text.
 pub async fn send_form(
     access: ThreadAccess,
     c: Chrome,
     State(state): State<AppState>,
-    Form(f): Form<SendForm>,
+    upload: Option<Extension<MultipartForm>>,
+    raw: Bytes,
 ) -> Result<Response, PageError> {
-    match send::send(&state, &access, &f.body).await {
+    let (text, file) = match &upload {
+        Some(Extension(form)) => (form.text("body").to_owned(), form.file("attachment")),
+        None => (
+            url::form_urlencoded::parse(&raw)
+                .find(|(k, _)| k == "body")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default(),
+            None,
+        ),
+    };
+    let checked = match file {
+        None => None,
+        Some(f) => {
+            match attachments::check(&f.file_name, f.bytes.clone(), state.config.attachment_max) {
+                Ok(ok) => Some(ok),
+                Err(e) => {
+                    let msg = attachment_error_words(&c, &e);
+                    return page(&access, c, &state, Some(msg), text).await;
+                }
+            }
+        }
+    };
+    match send::send_with(&state, &access, &text, checked.as_ref()).await {
         Ok(_) => Ok(Redirect::to(&format!("/messages/{}", access.thread.id)).into_response()),
         Err(SendError::TooLong { limit }) => {
             let e = c.t1("messages-too-long", "limit", limit);
-            page(&access, c, &state, Some(e), f.body).await
+            page(&access, c, &state, Some(e), text).await
         }
         Err(SendError::Empty) => {
             let e = c.t("messages-empty");
-            page(&access, c, &state, Some(e), f.body).await
+            page(&access, c, &state, Some(e), text).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Why a file was refused, in the reader's language.
+fn attachment_error_words(c: &Chrome, e: &AttachmentError) -> String {
+    match e {
+        AttachmentError::Empty => c.t("attachment-empty"),
+        AttachmentError::TooLarge { size, limit } => c.t2(
+            "attachment-too-large",
+            "size",
+            attachments::mib(*size),
+            "limit",
+            attachments::mib(*limit),
+        ),
+        AttachmentError::NotAllowed => c.t("attachment-not-allowed"),
+    }
+}
+
+/// Downloads an attachment: only the thread's participants (the extractor), audited first.
+pub async fn attachment(
+    access: ThreadAccess,
+    State(state): State<AppState>,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let client = access.thread.client_id;
+    let Some((info, bytes)) = attachments::fetch(&state, client, access.thread.id, &id).await?
+    else {
+        return Err(PageError::not_found());
+    };
+    state
+        .audit
+        .record(
+            By::User(access.actor.user_id, access.actor.role),
+            "attachment.download",
+            Some(client),
+            &format!("message:{} attachment:{}", info.message_id, info.id),
+        )
+        .await?;
+    Ok(attachments::download(&info, bytes))
 }
 
 /// A clinician on the care team acknowledges an urgent flag (audited).

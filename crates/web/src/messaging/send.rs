@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::access::ThreadAccess;
+use super::attachments::{self, Checked};
 use super::body_place;
 use crate::services::audit_log::By;
 use crate::services::mailer::Notification;
@@ -143,9 +144,21 @@ pub async fn paused(state: &AppState, client: ClientId) -> Result<Option<Pause>,
 /// Sends `body` into the thread as the caller. Every refusal happens before anything is
 /// stored; after the message is stored, nothing can stop it being delivered.
 pub async fn send(state: &AppState, access: &ThreadAccess, body: &str) -> Result<Sent, SendError> {
+    send_with(state, access, body, None).await
+}
+
+/// [`send`], with a file that already passed `attachments::check`. A message may be a file
+/// alone; the file is stored (sealed) before the message, so a message never names a missing
+/// file, and nothing is stored when a boundary refuses the message.
+pub async fn send_with(
+    state: &AppState,
+    access: &ThreadAccess,
+    body: &str,
+    attachment: Option<&Checked>,
+) -> Result<Sent, SendError> {
     let client = access.thread.client_id;
     let body = body.trim();
-    if body.is_empty() {
+    if body.is_empty() && attachment.is_none() {
         return Err(SendError::Empty);
     }
     let policy = thread_policy(state, client).await?;
@@ -165,6 +178,20 @@ pub async fn send(state: &AppState, access: &ThreadAccess, body: &str) -> Result
     let now = state.clock.now();
     let id = MessageId(uuid::Uuid::new_v4());
     let row = id.to_string();
+    let mut attached = None;
+    if let Some(file) = attachment {
+        attached = Some(
+            attachments::store(
+                state,
+                client,
+                access.thread.id,
+                id,
+                file,
+                access.actor.user_id,
+            )
+            .await?,
+        );
+    }
     let sealed = state
         .keys
         .seal(client, body_place(&row), body.as_bytes())
@@ -184,6 +211,17 @@ pub async fn send(state: &AppState, access: &ThreadAccess, body: &str) -> Result
         .audit
         .record(by, "message.send", Some(client), &format!("message:{id}"))
         .await?;
+    if let Some(a) = &attached {
+        state
+            .audit
+            .record(
+                by,
+                "attachment.upload",
+                Some(client),
+                &format!("message:{id} attachment:{}", a.id),
+            )
+            .await?;
+    }
 
     let arrival = policy.arrival(now);
     let mut risk = Level::None;
@@ -230,8 +268,8 @@ pub async fn send(state: &AppState, access: &ThreadAccess, body: &str) -> Result
 }
 
 /// Records the urgent flag, audits it, and — for an `acute` message out of hours — emails
-/// the covering clinician (or, with no cover set, the primary clinician) that something is
-/// waiting. The email says nothing of who or what.
+/// the covering clinician (see [`covering_of`]) that something is waiting. The email says
+/// nothing of who or what: a link only.
 async fn raise_flag(
     state: &AppState,
     access: &ThreadAccess,
@@ -271,13 +309,7 @@ async fn raise_flag(
         .await?;
     let out_of_hours = !matches!(arrival, Arrival::InHours);
     if level == Level::Acute && out_of_hours {
-        let to = match arrival {
-            Arrival::Away {
-                covering: Some(c), ..
-            } => Some(*c),
-            _ => primary_clinician(state, client).await?,
-        };
-        if let Some(to) = to {
+        for to in covering_of(state, client, arrival).await? {
             let user = state.store.user_by_id(to).await?;
             let _ = state
                 .mailer
@@ -295,6 +327,34 @@ async fn raise_flag(
         }
     }
     Ok(())
+}
+
+/// Who covers out of hours: the clinician named for the current away period; otherwise the
+/// covering clinicians on the client's care team; with neither, the primary clinician.
+async fn covering_of(
+    state: &AppState,
+    client: ClientId,
+    arrival: &Arrival,
+) -> Result<Vec<UserId>, StoreError> {
+    if let Arrival::Away {
+        covering: Some(c), ..
+    } = arrival
+    {
+        return Ok(vec![*c]);
+    }
+    let team = state.store.care_team(client).await?;
+    let covering: Vec<UserId> = team
+        .iter()
+        .filter(|m| m.role == CareRole::Covering)
+        .map(|m| m.clinician_id)
+        .collect();
+    if !covering.is_empty() {
+        return Ok(covering);
+    }
+    Ok(primary_clinician(state, client)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Tells the care team a message is waiting (in hours; out of hours it waits for them).

@@ -7,6 +7,7 @@
 //! an acknowledgment is an administrative fact about a client (`DocKind::PolicyAcknowledgment`,
 //! owner the client) and is kept plain too, as the documents service decides.
 
+pub mod after_hours;
 mod pages;
 
 use alcove_domain::policy::{Acknowledgment, PolicyText, SOCIAL_MEDIA};
@@ -25,6 +26,8 @@ pub fn routes() -> RouteTable {
         .get("/admin/policies/social-media", pages::admin_page)
         .post("/admin/policies/social-media", pages::publish)
         .post("/me/policies/social-media/acknowledge", pages::acknowledge)
+        .get("/admin/after-hours", after_hours::admin_page)
+        .post("/admin/after-hours", after_hours::admin_publish)
 }
 
 #[derive(Debug, thiserror::Error)]

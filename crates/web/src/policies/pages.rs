@@ -151,7 +151,7 @@ struct AdminPage {
 
 #[derive(Deserialize)]
 pub struct PublishedQuery {
-    published: Option<i64>,
+    pub(super) published: Option<i64>,
 }
 
 async fn admin_page_with(
@@ -197,14 +197,14 @@ pub async fn admin_page(
 #[derive(Deserialize)]
 pub struct PublishForm {
     #[serde(default)]
-    after: String,
+    pub(super) after: String,
     #[serde(default)]
-    body: String,
+    pub(super) body: String,
     #[serde(default)]
-    summary: String,
+    pub(super) summary: String,
 }
 
-fn text_error_key(e: &TextError) -> &'static str {
+pub(super) fn text_error_key(e: &TextError) -> &'static str {
     match e {
         TextError::EmptyBody => "policy-error-empty-body",
         TextError::BodyTooLong => "policy-error-body-too-long",

@@ -3,6 +3,7 @@
 //! encounter plan, the social-media policy acknowledgment).
 
 mod access;
+mod care_team;
 mod client;
 
 pub use access::CareTeamClient;
@@ -30,6 +31,12 @@ pub fn routes() -> RouteTable {
     RouteTable::new()
         .get("/me/access-log", page)
         .get("/clients/{client}", client::record_page)
+        .get("/clients/{client}/care-team", care_team::care_team_page)
+        .post("/clients/{client}/care-team", care_team::add_covering)
+        .post(
+            "/clients/{client}/care-team/remove",
+            care_team::remove_covering,
+        )
         .get("/api/v1/me/access-log", api)
 }
 

@@ -47,7 +47,9 @@ fn sealing(kind: DocKind) -> Sealing {
         | DocKind::ReleaseAuthorisation
         | DocKind::Assessment
         | DocKind::MessagingPause
-        | DocKind::RiskFlag => Sealing::Client,
+        | DocKind::RiskFlag
+        | DocKind::MessageAttachment
+        | DocKind::MessageAttachmentContent => Sealing::Client,
         // An invitation names a person who is not a client yet: no client key exists.
         DocKind::CeCertificate | DocKind::ContactMessage | DocKind::Invitation => Sealing::Practice,
     }
