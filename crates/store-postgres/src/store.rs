@@ -814,20 +814,28 @@ impl Messages for PgStore {
     }
 
     async fn append_message(&self, m: &NewMessage) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO messages (id, thread_id, sender_id, sent_at, key_version, body) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id_text(m.id.0))
-        .bind(id_text(m.thread_id.0))
-        .bind(id_text(m.sender_id.0))
-        .bind(millis(m.sent_at))
-        .bind(m.body.key_version)
-        .bind(m.body.ciphertext.as_slice())
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        let mut conn = self.pool.acquire().await.map_err(db_err)?;
+        insert_message(&mut conn, m).await
+    }
+
+    async fn append_message_audited(
+        &self,
+        m: &NewMessage,
+        e: &NewAuditEvent,
+    ) -> Result<AuditEvent> {
+        // One transaction: the message and its audit event commit together or not at all.
+        // The advisory lock is taken after the message insert, so a refused message (missing
+        // thread, duplicate id) never waits for the lock, and the lock is held only for the
+        // head read, the audit insert and the commit (see `append_audit`).
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+            .await
+            .map_err(db_err)?;
+        insert_message(&mut tx, m).await?;
+        let event = append_audit_in(&mut tx, e).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(event)
     }
 
     async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>> {
@@ -848,60 +856,12 @@ impl Messages for PgStore {
 #[async_trait]
 impl Audit for PgStore {
     async fn append_audit(&self, e: &NewAuditEvent) -> Result<AuditEvent> {
-        // The advisory lock serialises appends across every connection of every process
-        // on this database; it is released when the transaction ends. READ COMMITTED (made
-        // explicit, whatever the server's default) gives each statement a fresh snapshot, so
-        // the head read *after* taking the lock sees the previous append's commit. (Under
-        // REPEATABLE READ the snapshot could predate the lock.) seq is also the primary key:
-        // should two appends ever race anyway, one fails rather than forking the chain.
         let mut tx = self
             .pool
             .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
             .await
             .map_err(db_err)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(AUDIT_APPEND_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        let (seq, prev_hash) = match head {
-            None => (1, GENESIS.to_vec()),
-            Some(row) => {
-                let c = Cols::of(&row, "audit_events");
-                (c.get::<i64>("seq")? + 1, c.get::<Vec<u8>>("hash")?)
-            }
-        };
-        let mut event = AuditEvent {
-            seq,
-            at: codec::to_millis_precision(e.at),
-            actor_id: e.actor_id,
-            actor_role: e.actor_role.clone(),
-            action: e.action.clone(),
-            client_id: e.client_id,
-            object: e.object.clone(),
-            prev_hash,
-            hash: Vec::new(),
-        };
-        event.hash = chain_hash(&event.prev_hash, &event.fields()).to_vec();
-        sqlx::query(&format!(
-            "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(event.seq)
-        .bind(millis(event.at))
-        .bind(event.actor_id.map(|u| id_text(u.0)))
-        .bind(&event.actor_role)
-        .bind(&event.action)
-        .bind(event.client_id.map(|c| id_text(c.0)))
-        .bind(&event.object)
-        .bind(event.prev_hash.as_slice())
-        .bind(event.hash.as_slice())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        let event = append_audit_in(&mut tx, e).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(event)
     }
@@ -1154,4 +1114,75 @@ impl Store for PgStore {
     fn backend_name(&self) -> &'static str {
         "postgres"
     }
+}
+
+/// Appends `e` to the chain inside the caller's READ COMMITTED transaction.
+async fn append_audit_in(tx: &mut sqlx::PgConnection, e: &NewAuditEvent) -> Result<AuditEvent> {
+    // The advisory lock serialises appends across every connection of every process
+    // on this database; it is released when the transaction ends. READ COMMITTED (made
+    // explicit, whatever the server's default) gives each statement a fresh snapshot, so
+    // the head read *after* taking the lock sees the previous append's commit. (Under
+    // REPEATABLE READ the snapshot could predate the lock.) seq is also the primary key:
+    // should two appends ever race anyway, one fails rather than forking the chain.
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(AUDIT_APPEND_LOCK)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    let (seq, prev_hash) = match head {
+        None => (1, GENESIS.to_vec()),
+        Some(row) => {
+            let c = Cols::of(&row, "audit_events");
+            (c.get::<i64>("seq")? + 1, c.get::<Vec<u8>>("hash")?)
+        }
+    };
+    let mut event = AuditEvent {
+        seq,
+        at: codec::to_millis_precision(e.at),
+        actor_id: e.actor_id,
+        actor_role: e.actor_role.clone(),
+        action: e.action.clone(),
+        client_id: e.client_id,
+        object: e.object.clone(),
+        prev_hash,
+        hash: Vec::new(),
+    };
+    event.hash = chain_hash(&event.prev_hash, &event.fields()).to_vec();
+    sqlx::query(&format!(
+        "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(event.seq)
+    .bind(millis(event.at))
+    .bind(event.actor_id.map(|u| id_text(u.0)))
+    .bind(&event.actor_role)
+    .bind(&event.action)
+    .bind(event.client_id.map(|c| id_text(c.0)))
+    .bind(&event.object)
+    .bind(event.prev_hash.as_slice())
+    .bind(event.hash.as_slice())
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    Ok(event)
+}
+
+async fn insert_message(conn: &mut sqlx::PgConnection, m: &NewMessage) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO messages (id, thread_id, sender_id, sent_at, key_version, body) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id_text(m.id.0))
+    .bind(id_text(m.thread_id.0))
+    .bind(id_text(m.sender_id.0))
+    .bind(millis(m.sent_at))
+    .bind(m.body.key_version)
+    .bind(m.body.ciphertext.as_slice())
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

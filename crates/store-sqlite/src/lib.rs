@@ -17,7 +17,12 @@
 //! other writer in between, so the chain cannot fork. (A plain `BEGIN` would take the lock only
 //! at the insert, after the head was read, and could fork the chain or fail mid-way.)
 //! Reads use a separate pool of `query_only` connections.
+//!
+//! A message and the audit event of its sending are written together in one transaction,
+//! and concurrent senders share transactions (group commit: one fsync for many; see
+//! `group.rs`), each answered only after the commit that holds its rows.
 
+mod group;
 mod rows;
 mod store;
 
@@ -47,6 +52,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     /// `query_only` connections for everything that does not write.
     reader: SqlitePool,
+    /// Group commit of messages with their audit events (see `group`).
+    group: std::sync::Arc<group::Group>,
 }
 
 /// What a connection of the store actually runs with, as SQLite reports it.
@@ -114,6 +121,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             writer,
             reader,
+            group: Default::default(),
         })
     }
 

@@ -822,20 +822,16 @@ impl Messages for SqliteStore {
     }
 
     async fn append_message(&self, m: &NewMessage) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO messages (id, thread_id, sender_id, sent_at, key_version, body) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id_text(m.id.0))
-        .bind(id_text(m.thread_id.0))
-        .bind(id_text(m.sender_id.0))
-        .bind(millis(m.sent_at))
-        .bind(m.body.key_version)
-        .bind(m.body.ciphertext.as_slice())
-        .execute(&self.writer)
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        let mut conn = self.writer.acquire().await.map_err(db_err)?;
+        insert_message(&mut conn, m).await
+    }
+
+    async fn append_message_audited(
+        &self,
+        m: &NewMessage,
+        e: &NewAuditEvent,
+    ) -> Result<AuditEvent> {
+        self.group.submit(self, m, e).await
     }
 
     async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>> {
@@ -864,44 +860,9 @@ impl Audit for SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(db_err)?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        let (seq, prev_hash) = match head {
-            None => (1, GENESIS.to_vec()),
-            Some(row) => {
-                let c = Cols::of(&row, "audit_events");
-                (c.get::<i64>("seq")? + 1, c.get::<Vec<u8>>("hash")?)
-            }
-        };
-        let mut event = AuditEvent {
-            seq,
-            at: codec::to_millis_precision(e.at),
-            actor_id: e.actor_id,
-            actor_role: e.actor_role.clone(),
-            action: e.action.clone(),
-            client_id: e.client_id,
-            object: e.object.clone(),
-            prev_hash,
-            hash: Vec::new(),
-        };
-        event.hash = chain_hash(&event.prev_hash, &event.fields()).to_vec();
-        sqlx::query(&format!(
-            "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        ))
-        .bind(event.seq)
-        .bind(millis(event.at))
-        .bind(event.actor_id.map(|u| id_text(u.0)))
-        .bind(&event.actor_role)
-        .bind(&event.action)
-        .bind(event.client_id.map(|c| id_text(c.0)))
-        .bind(&event.object)
-        .bind(event.prev_hash.as_slice())
-        .bind(event.hash.as_slice())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        let head = audit_head_in(&mut tx).await?;
+        let event = chained(head, e);
+        insert_audit(&mut tx, &event).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(event)
     }
@@ -1154,4 +1115,80 @@ impl Store for SqliteStore {
     fn backend_name(&self) -> &'static str {
         "sqlite"
     }
+}
+
+// --- writes shared by the single and the grouped paths ------------------------------------------
+
+pub(crate) async fn insert_message(
+    conn: &mut sqlx::SqliteConnection,
+    m: &NewMessage,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO messages (id, thread_id, sender_id, sent_at, key_version, body) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id_text(m.id.0))
+    .bind(id_text(m.thread_id.0))
+    .bind(id_text(m.sender_id.0))
+    .bind(millis(m.sent_at))
+    .bind(m.body.key_version)
+    .bind(m.body.ciphertext.as_slice())
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// The chain head as (next seq, its prev hash), read inside the caller's write transaction.
+pub(crate) async fn audit_head_in(conn: &mut sqlx::SqliteConnection) -> Result<(i64, Vec<u8>)> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(conn)
+        .await
+        .map_err(db_err)?;
+    Ok(match head {
+        None => (1, GENESIS.to_vec()),
+        Some(row) => {
+            let c = Cols::of(&row, "audit_events");
+            (c.get::<i64>("seq")? + 1, c.get::<Vec<u8>>("hash")?)
+        }
+    })
+}
+
+/// The event `e` placed at `(seq, prev_hash)` in the chain, with its hash.
+pub(crate) fn chained((seq, prev_hash): (i64, Vec<u8>), e: &NewAuditEvent) -> AuditEvent {
+    let mut event = AuditEvent {
+        seq,
+        at: codec::to_millis_precision(e.at),
+        actor_id: e.actor_id,
+        actor_role: e.actor_role.clone(),
+        action: e.action.clone(),
+        client_id: e.client_id,
+        object: e.object.clone(),
+        prev_hash,
+        hash: Vec::new(),
+    };
+    event.hash = chain_hash(&event.prev_hash, &event.fields()).to_vec();
+    event
+}
+
+pub(crate) async fn insert_audit(
+    conn: &mut sqlx::SqliteConnection,
+    event: &AuditEvent,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ))
+    .bind(event.seq)
+    .bind(millis(event.at))
+    .bind(event.actor_id.map(|u| id_text(u.0)))
+    .bind(&event.actor_role)
+    .bind(&event.action)
+    .bind(event.client_id.map(|c| id_text(c.0)))
+    .bind(&event.object)
+    .bind(event.prev_hash.as_slice())
+    .bind(event.hash.as_slice())
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
 }

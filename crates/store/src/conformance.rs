@@ -79,6 +79,9 @@ macro_rules! conformance_tests {
             messages_come_back_oldest_first_with_sender_name_and_role,
             threads_of_a_client_show_message_counts_and_latest_activity,
             a_missing_thread_is_not_found,
+            a_message_and_its_audit_event_are_stored_together_in_the_chain,
+            a_refused_message_leaves_no_audit_event,
+            concurrent_audited_messages_are_all_stored_in_one_chain,
             fifty_audit_appends_form_one_valid_chain,
             concurrent_audit_appends_never_fork_the_chain,
             audit_events_are_read_in_pages_from_a_sequence_number,
@@ -1018,6 +1021,157 @@ pub async fn a_missing_thread_is_not_found(s: &dyn Store) {
         .await
         .unwrap()
         .is_empty());
+}
+
+/// A thread of a new client with its clinician, for the audited-message tests.
+async fn thread_with_clinician(s: &dyn Store) -> (ClientId, UserId, ThreadId) {
+    let zoe = client(s, "Zoe Park").await;
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let thread = ThreadId(Uuid::new_v4());
+    s.create_thread(&NewThread {
+        id: thread,
+        client_id: zoe,
+        created_at: t0(),
+    })
+    .await
+    .unwrap();
+    (zoe, dana, thread)
+}
+
+fn sealed_message(thread_id: ThreadId, sender_id: UserId, n: i64) -> NewMessage {
+    NewMessage {
+        id: MessageId(Uuid::new_v4()),
+        thread_id,
+        sender_id,
+        sent_at: mins(n),
+        body: Sealed {
+            key_version: 1,
+            ciphertext: vec![n as u8; 24],
+        },
+    }
+}
+
+fn send_event(m: &NewMessage, sender: UserId, client_id: ClientId) -> NewAuditEvent {
+    NewAuditEvent {
+        at: m.sent_at,
+        actor_id: Some(sender),
+        actor_role: "clinician".into(),
+        action: "message.send".into(),
+        client_id: Some(client_id),
+        object: format!("message:{}", m.id),
+    }
+}
+
+pub async fn a_message_and_its_audit_event_are_stored_together_in_the_chain(s: &dyn Store) {
+    let (zoe, dana, thread) = thread_with_clinician(s).await;
+    let before = s.append_audit(&event(0, None, Some(zoe))).await.unwrap();
+
+    let m = sealed_message(thread, dana, 1);
+    let got = s
+        .append_message_audited(&m, &send_event(&m, dana, zoe))
+        .await
+        .unwrap();
+    assert_eq!(got.seq, before.seq + 1, "the send is the next event");
+    assert_eq!(got.prev_hash, before.hash, "chained to the event before");
+    assert_eq!(
+        (got.action.as_str(), got.object.clone(), got.client_id),
+        ("message.send", format!("message:{}", m.id), Some(zoe))
+    );
+    let after = s.append_audit(&event(2, None, None)).await.unwrap();
+    assert_eq!(after.prev_hash, got.hash, "and the next event chains to it");
+
+    let stored = s.messages(thread).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].id, &stored[0].body), (m.id, &m.body));
+    let log = s.audit_events(1, 100).await.unwrap();
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[1], got, "what was returned is what was stored");
+    assert_valid_chain(&log);
+    let history = s.access_log(zoe, 10).await.unwrap();
+    assert!(
+        history.iter().any(|a| a.action == "message.send"),
+        "the send shows in the client's access history"
+    );
+}
+
+pub async fn a_refused_message_leaves_no_audit_event(s: &dyn Store) {
+    let (zoe, dana, thread) = thread_with_clinician(s).await;
+    let first = sealed_message(thread, dana, 1);
+    s.append_message_audited(&first, &send_event(&first, dana, zoe))
+        .await
+        .unwrap();
+
+    let nowhere = sealed_message(ThreadId(Uuid::new_v4()), dana, 2);
+    assert_not_found(
+        s.append_message_audited(&nowhere, &send_event(&nowhere, dana, zoe))
+            .await,
+        "a message to a missing thread",
+    );
+    let again = s
+        .append_message_audited(&first, &send_event(&first, dana, zoe))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(_))),
+        "the same message id twice is a conflict, got {again:?}"
+    );
+    let log = s.audit_events(1, 100).await.unwrap();
+    assert_eq!(log.len(), 1, "refused messages left no audit event");
+    assert_eq!(s.messages(thread).await.unwrap().len(), 1);
+
+    let next = sealed_message(thread, dana, 3);
+    let got = s
+        .append_message_audited(&next, &send_event(&next, dana, zoe))
+        .await
+        .unwrap();
+    assert_eq!(got.seq, 2, "the chain goes on with no gap");
+    assert_valid_chain(&s.audit_events(1, 100).await.unwrap());
+}
+
+pub async fn concurrent_audited_messages_are_all_stored_in_one_chain(s: &dyn Store) {
+    let (zoe, dana, thread) = thread_with_clinician(s).await;
+    // Forty good messages, with a refused one (missing thread) after every fourth, all at once.
+    let mut jobs = Vec::new();
+    for n in 0..50 {
+        let target = if n % 5 == 4 {
+            ThreadId(Uuid::new_v4())
+        } else {
+            thread
+        };
+        let m = sealed_message(target, dana, n);
+        let e = send_event(&m, dana, zoe);
+        jobs.push((m, e));
+    }
+    let plain: Vec<NewAuditEvent> = (0..10).map(|n| event(100 + n, None, None)).collect();
+    let (sent, logged) = futures::join!(
+        join_all(jobs.iter().map(|(m, e)| s.append_message_audited(m, e))),
+        join_all(plain.iter().map(|e| s.append_audit(e))),
+    );
+    for ((m, _), r) in jobs.iter().zip(&sent) {
+        if m.thread_id == thread {
+            assert!(r.is_ok(), "a good message was stored: {r:?}");
+        } else {
+            assert!(matches!(r, Err(StoreError::NotFound)), "refused: {r:?}");
+        }
+    }
+    for r in &logged {
+        assert!(r.is_ok(), "plain appends go on beside: {r:?}");
+    }
+    let stored = s.messages(thread).await.unwrap();
+    assert_eq!(stored.len(), 40);
+    let log = s.audit_events(1, 1000).await.unwrap();
+    assert_eq!(
+        log.len(),
+        50,
+        "forty sends and ten other events, nothing else"
+    );
+    assert_valid_chain(&log);
+    let objects: HashSet<String> = log.iter().map(|e| e.object.clone()).collect();
+    for m in stored {
+        assert!(
+            objects.contains(&format!("message:{}", m.id)),
+            "every stored message has its audit event"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

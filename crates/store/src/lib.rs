@@ -145,6 +145,14 @@ pub trait Messages: Send + Sync {
     /// Most recent activity (last message, or creation when empty) first.
     async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>>;
     async fn append_message(&self, m: &NewMessage) -> Result<()>;
+    /// Stores a message and the audit event of its sending in one transaction: both are
+    /// durable when this returns, or neither was stored. The event is chained exactly as
+    /// [`Audit::append_audit`] chains it. Backends may commit several concurrent calls in
+    /// one transaction (group commit); each caller still gets its answer only after that
+    /// commit, and a caller whose message is refused (a missing thread: `NotFound`; a
+    /// duplicate id: `Conflict`) leaves no trace and does not affect the others.
+    async fn append_message_audited(&self, m: &NewMessage, e: &NewAuditEvent)
+        -> Result<AuditEvent>;
     /// Oldest first.
     async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>>;
 }
