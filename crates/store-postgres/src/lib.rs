@@ -10,8 +10,11 @@
 //! - The connection URL may hold a password: it is never logged, and no error message
 //!   built here repeats it.
 
+mod events;
 mod rows;
 mod store;
+
+pub use events::PgEventBus;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -34,6 +37,9 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// The schema given to [`PgStore::connect_in_schema`], if any: it names the store's
+    /// `NOTIFY` channel, so stores in different schemas of one database never hear each other.
+    schema: Option<String>,
 }
 
 impl PgStore {
@@ -83,10 +89,10 @@ impl PgStore {
             });
         }
         let pool = pool.connect_with(options).await.map_err(connect_error)?;
-        Self::migrate(pool).await
+        Self::migrate(pool, schema.map(str::to_owned)).await
     }
 
-    async fn migrate(pool: PgPool) -> Result<PgStore, StoreError> {
+    async fn migrate(pool: PgPool, schema: Option<String>) -> Result<PgStore, StoreError> {
         MIGRATOR.run(&pool).await.map_err(|e| match e {
             sqlx::migrate::MigrateError::VersionMissing(v) => StoreError::Backend(format!(
                 "the database was last used by a newer version of Alcove (schema version {v}); \
@@ -94,7 +100,19 @@ impl PgStore {
             )),
             e => StoreError::Backend(format!("cannot bring the database up to date: {e}")),
         })?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, schema })
+    }
+
+    /// The `LISTEN/NOTIFY` channel of this store's live events: `alcove_events`, or
+    /// `alcove_events_<schema>` for a store in its own schema (cut to PostgreSQL's 63 bytes).
+    pub fn events_channel(&self) -> String {
+        let mut c = match &self.schema {
+            Some(s) => format!("alcove_events_{s}"),
+            None => "alcove_events".to_owned(),
+        };
+        // Schema names are plain ASCII (checked), so any cut is on a character boundary.
+        c.truncate(63);
+        c
     }
 
     /// The connection pool (for `LISTEN/NOTIFY`; connections have the store's `search_path`).

@@ -2,7 +2,7 @@
 //! parameters; nothing from outside is ever formatted into SQL.
 
 use alcove_crypto::audit::{chain_hash, GENESIS};
-use alcove_domain::{ClientId, Email, ThreadId, UserId};
+use alcove_domain::{ClientId, Email, MessageId, ThreadId, UserId};
 use alcove_store::codec::{self, millis};
 use alcove_store::*;
 use async_trait::async_trait;
@@ -850,6 +850,61 @@ impl Messages for PgStore {
         .await
         .map_err(db_err)?;
         rows.iter().map(message).collect()
+    }
+}
+
+#[async_trait]
+impl ReadMarks for PgStore {
+    async fn mark_read(
+        &self,
+        user: UserId,
+        thread: ThreadId,
+        message: MessageId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let sent_at: Option<i64> =
+            sqlx::query_scalar("SELECT sent_at FROM messages WHERE id = $1 AND thread_id = $2")
+                .bind(id_text(message.0))
+                .bind(id_text(thread.0))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        let sent_at = sent_at.ok_or(StoreError::NotFound)?;
+        // Messages are ordered by (sent_at, id); the mark moves only to a later position.
+        sqlx::query(
+            "INSERT INTO read_marks (user_id, thread_id, message_id, sent_at, marked_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (user_id, thread_id) DO UPDATE SET \
+                message_id = excluded.message_id, sent_at = excluded.sent_at, \
+                marked_at = excluded.marked_at \
+             WHERE excluded.sent_at > read_marks.sent_at \
+                OR (excluded.sent_at = read_marks.sent_at \
+                    AND excluded.message_id > read_marks.message_id)",
+        )
+        .bind(id_text(user.0))
+        .bind(id_text(thread.0))
+        .bind(id_text(message.0))
+        .bind(sent_at)
+        .bind(millis(at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn unread_count(&self, user: UserId, thread: ThreadId) -> Result<i64> {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages m \
+             LEFT JOIN read_marks r ON r.user_id = $1 AND r.thread_id = m.thread_id \
+             WHERE m.thread_id = $2 AND m.sender_id <> $1 \
+               AND (r.user_id IS NULL OR m.sent_at > r.sent_at \
+                    OR (m.sent_at = r.sent_at AND m.id > r.message_id))",
+        )
+        .bind(id_text(user.0))
+        .bind(id_text(thread.0))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)
     }
 }
 

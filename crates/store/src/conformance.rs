@@ -82,6 +82,8 @@ macro_rules! conformance_tests {
             a_message_and_its_audit_event_are_stored_together_in_the_chain,
             a_refused_message_leaves_no_audit_event,
             concurrent_audited_messages_are_all_stored_in_one_chain,
+            unread_counts_only_others_messages_after_the_users_read_mark,
+            a_read_mark_only_moves_forward_and_names_a_message_of_its_thread,
             fifty_audit_appends_form_one_valid_chain,
             concurrent_audit_appends_never_fork_the_chain,
             audit_events_are_read_in_pages_from_a_sequence_number,
@@ -1172,6 +1174,126 @@ pub async fn concurrent_audited_messages_are_all_stored_in_one_chain(s: &dyn Sto
             "every stored message has its audit event"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read marks
+
+async fn thread_with_messages(
+    s: &dyn Store,
+    client_id: ClientId,
+    said: &[(UserId, DateTime<Utc>)],
+) -> (ThreadId, Vec<MessageId>) {
+    let thread = ThreadId(Uuid::new_v4());
+    s.create_thread(&NewThread {
+        id: thread,
+        client_id,
+        created_at: t0(),
+    })
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for (sender, at) in said {
+        let id = MessageId(Uuid::new_v4());
+        s.append_message(&NewMessage {
+            id,
+            thread_id: thread,
+            sender_id: *sender,
+            sent_at: *at,
+            body: Sealed {
+                key_version: 1,
+                ciphertext: vec![1, 2, 3],
+            },
+        })
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+    (thread, ids)
+}
+
+pub async fn unread_counts_only_others_messages_after_the_users_read_mark(s: &dyn Store) {
+    let zoe = client(s, "Zoe Park").await;
+    let zoe_user = client_user(s, zoe).await;
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    // Two of Dana's messages share a millisecond: the mark is a message, not a time.
+    let (thread, m) = thread_with_messages(
+        s,
+        zoe,
+        &[
+            (dana, mins(1)),
+            (zoe_user, mins(2)),
+            (dana, mins(3)),
+            (dana, mins(3)),
+            (dana, mins(4)),
+        ],
+    )
+    .await;
+    let (other, _) = thread_with_messages(s, zoe, &[(dana, mins(1))]).await;
+
+    assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 4, "no mark: every message of others");
+    assert_eq!(s.unread_count(dana, thread).await.unwrap(), 1, "one's own messages are never unread");
+
+    // Read up to the first of the two messages at minute 3.
+    let order = s.messages(thread).await.unwrap();
+    let first_at_3 = order[2].id;
+    s.mark_read(zoe_user, thread, first_at_3, mins(5)).await.unwrap();
+    assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 2);
+    assert_eq!(s.unread_count(zoe_user, other).await.unwrap(), 1, "a mark is per thread");
+    assert_eq!(s.unread_count(dana, thread).await.unwrap(), 1, "and per user");
+
+    s.mark_read(zoe_user, thread, m[4], mins(6)).await.unwrap();
+    assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 0);
+    s.mark_read(dana, thread, m[1], mins(6)).await.unwrap();
+    assert_eq!(s.unread_count(dana, thread).await.unwrap(), 0);
+
+    // A new message from someone else is unread again.
+    let later = MessageId(Uuid::new_v4());
+    s.append_message(&NewMessage {
+        id: later,
+        thread_id: thread,
+        sender_id: dana,
+        sent_at: mins(7),
+        body: Sealed {
+            key_version: 1,
+            ciphertext: vec![9],
+        },
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 1);
+    assert_eq!(s.unread_count(zoe_user, ThreadId(Uuid::new_v4())).await.unwrap(), 0);
+}
+
+pub async fn a_read_mark_only_moves_forward_and_names_a_message_of_its_thread(s: &dyn Store) {
+    let zoe = client(s, "Zoe Park").await;
+    let zoe_user = client_user(s, zoe).await;
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    let (thread, m) =
+        thread_with_messages(s, zoe, &[(dana, mins(1)), (dana, mins(2)), (dana, mins(3))]).await;
+    let (other, o) = thread_with_messages(s, zoe, &[(dana, mins(1))]).await;
+
+    s.mark_read(zoe_user, thread, m[2], mins(4)).await.unwrap();
+    // A slower tab reports an older message afterwards: the mark stays where it was.
+    s.mark_read(zoe_user, thread, m[0], mins(5)).await.unwrap();
+    assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 0);
+
+    assert_not_found(
+        s.mark_read(zoe_user, thread, o[0], mins(6)).await,
+        "a message of another thread",
+    );
+    assert_not_found(
+        s.mark_read(zoe_user, thread, MessageId(Uuid::new_v4()), mins(6))
+            .await,
+        "a message that does not exist",
+    );
+    assert_eq!(s.unread_count(zoe_user, other).await.unwrap(), 1, "nothing was marked there");
+    assert!(
+        s.mark_read(UserId(Uuid::new_v4()), thread, m[0], mins(6))
+            .await
+            .is_err(),
+        "a mark of a user who does not exist is refused"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,11 +6,14 @@
 
 pub mod codec;
 pub mod conformance;
+pub mod events;
 mod model;
+
+pub use events::{Delivery, Event, EventBus, LocalBus, Subscription};
 
 pub use model::*;
 
-use alcove_domain::{ClientId, Email, ThreadId, UserId};
+use alcove_domain::{ClientId, Email, MessageId, ThreadId, UserId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -213,6 +216,26 @@ pub trait Documents: Send + Sync {
         -> Result<Vec<Document>>;
 }
 
+/// Who has read how far in each thread (issue 7: read state). A mark is a position in the
+/// thread — a message — so "unread" is exact even when several messages share a millisecond.
+/// Marks hold ids and times only, never content.
+#[async_trait]
+pub trait ReadMarks: Send + Sync {
+    /// Records that `user` has read `thread` up to and including `message`, at `at`. A mark
+    /// only moves forward: an older message (a slow second tab) leaves a later mark alone.
+    /// `NotFound` when the message is not in that thread.
+    async fn mark_read(
+        &self,
+        user: UserId,
+        thread: ThreadId,
+        message: MessageId,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// How many messages of the thread, written by someone else, come after the user's mark
+    /// (all of them when the user has none).
+    async fn unread_count(&self, user: UserId, thread: ThreadId) -> Result<i64>;
+}
+
 /// Everything a backend provides. Both backends implement it; the web layer holds `Arc<dyn Store>`.
 pub trait Store:
     Meta
@@ -225,6 +248,7 @@ pub trait Store:
     + Audit
     + Licences
     + Documents
+    + ReadMarks
     + Send
     + Sync
 {
