@@ -23,6 +23,8 @@ pub struct WebConfig {
     /// How often the reminders job runs (`reminders::run_reminders`); `None` turns it off
     /// (tests that drive reminders themselves). Each pass sends only what is newly due.
     pub reminder_every: Option<std::time::Duration>,
+    /// Which SMS gateway sends phone verification codes (`ALCOVE_SMS`; off by default).
+    pub sms: crate::services::sms::SmsSetting,
 }
 
 impl Default for WebConfig {
@@ -38,6 +40,7 @@ impl Default for WebConfig {
             body_limit: 64 * 1024,
             checkpoint_mirror: None,
             reminder_every: Some(std::time::Duration::from_secs(5 * 60)),
+            sms: crate::services::sms::SmsSetting::Off,
         }
     }
 }
