@@ -29,6 +29,10 @@ pub struct Config {
     pub session_hours: Option<u32>,
     /// Largest message attachment, in MiB (issue 7; default 10).
     pub attachment_max_mib: Option<u32>,
+    /// The SMS gateway for phone verification codes: `off` (default for `serve`) or `log`, the
+    /// development gateway (default for `demo`) that writes codes to stderr and
+    /// `DATA_DIR/sms-outbox.log` and sends nothing.
+    pub sms: Option<String>,
 }
 
 /// Secrets (keys, passwords inside URLs) never reach a log through `{:?}`.
@@ -46,6 +50,7 @@ impl std::fmt::Debug for Config {
             .field("ice_servers", &self.ice_servers)
             .field("turn_secret", &hidden(&self.turn_secret))
             .field("log", &self.log)
+            .field("sms", &self.sms)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +118,10 @@ impl Config {
                 key: "mail_from",
                 why,
             })?;
+        }
+        if let Some(v) = &self.sms {
+            alcove_web::services::sms::SmsSetting::parse(v, None)
+                .map_err(|why| ConfigError::Bad { key: "sms", why })?;
         }
         if let Some(a) = &self.addr {
             check_addr(a).map_err(|why| ConfigError::Bad { key: "addr", why })?;
@@ -288,5 +297,17 @@ mod tests {
         assert!(c("notices@practice.example").validate().is_ok());
         let e = c("Alcove Notices").validate().unwrap_err().to_string();
         assert!(e.contains("mail_from"), "{e}");
+    }
+
+    #[test]
+    fn sms_is_off_or_log_and_errors_name_the_key() {
+        let c = |v: &str| Config {
+            sms: Some(v.into()),
+            ..Config::default()
+        };
+        assert!(c("off").validate().is_ok());
+        assert!(c("log").validate().is_ok());
+        let e = c("twilio").validate().unwrap_err().to_string();
+        assert!(e.contains("`sms`"), "{e}");
     }
 }

@@ -265,6 +265,10 @@ async fn run_practice(command: Command, cfg: &Config) -> Result<ExitCode, Failed
             };
             let fresh = !practice::has_practice(&dir, &cfg);
             let practice = practice::open(&cfg, &dir, Mode::CreateIfEmpty).await?;
+            // The demo is for trying things out: phone codes go to the development gateway
+            // (stderr and DATA_DIR/sms-outbox.log) unless ALCOVE_SMS says otherwise.
+            let mut cfg = cfg.clone();
+            cfg.sms.get_or_insert_with(|| "log".into());
             let state = practice_state(&cfg, practice)?;
             let accounts = if fresh {
                 let a = demo::seed(&state).await?;
@@ -281,7 +285,7 @@ async fn run_practice(command: Command, cfg: &Config) -> Result<ExitCode, Failed
             let addr = addr
                 .or(cfg.addr.clone())
                 .unwrap_or_else(|| "127.0.0.1:8080".into());
-            print_demo(&dir, &addr, &accounts);
+            print_demo(&dir, &addr, &accounts, cfg.sms.as_deref() == Some("log"));
             serve_state(state, &addr).await
         }
     }
@@ -452,11 +456,17 @@ async fn init(cfg: &Config, dir: &Path, admin_email: Email) -> Result<ExitCode, 
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_demo(dir: &Path, addr: &str, accounts: &[demo::DemoAccount]) {
+fn print_demo(dir: &Path, addr: &str, accounts: &[demo::DemoAccount], sms_log: bool) {
     println!("Alcove demo practice");
     println!("  data:    {}", dir.display());
     println!("  open:    http://{addr}/sign-in");
     println!("  details: {}", dir.join(demo::ACCOUNTS_FILE).display());
+    if sms_log {
+        println!(
+            "  texts:   {} (DEVELOPMENT SMS GATEWAY: nothing is sent)",
+            dir.join(alcove_web::services::sms::SMS_OUTBOX_FILE).display()
+        );
+    }
     println!();
     println!(
         "{:<11} {:<40} {:<24} TOTP secret (staff: add to any authenticator app)",

@@ -160,6 +160,13 @@ impl Practice {
     ) -> Result<AppState, PracticeError> {
         let mut web = cfg.web();
         web.checkpoint_mirror = Some(self.checkpoint_mirror());
+        // Checked by `Config::validate`; `off` unless configured (`demo` defaults to `log`).
+        if let Ok(sms) = alcove_web::services::sms::SmsSetting::parse(
+            cfg.sms.as_deref().unwrap_or("off"),
+            Some(&self.data_dir),
+        ) {
+            web.sms = sms;
+        }
         let mailer = cfg.mailer(&web, &self.data_dir)?;
         Ok(AppState::new(
             self.store,

@@ -21,6 +21,7 @@ pub mod licensure;
 pub mod listings;
 pub mod onboarding;
 pub mod password;
+pub mod phone;
 pub mod policy;
 pub mod profile;
 pub mod readability;

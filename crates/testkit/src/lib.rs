@@ -1,6 +1,7 @@
 //! Start the real application on port 0 with a fresh demo practice and talk to it over HTTP.
 
 pub mod rfc6238;
+pub mod sms;
 pub mod smtp;
 
 use std::sync::Arc;

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub reminder_every: Option<std::time::Duration>,
     /// Largest message attachment, in bytes (`ALCOVE_ATTACHMENT_MAX_MIB`, default 10 MiB).
     pub attachment_max: usize,
+    /// Which SMS gateway sends phone verification codes (`ALCOVE_SMS`; off by default).
+    pub sms: crate::services::sms::SmsSetting,
 }
 
 impl Default for WebConfig {
@@ -41,6 +43,7 @@ impl Default for WebConfig {
             checkpoint_mirror: None,
             reminder_every: Some(std::time::Duration::from_secs(5 * 60)),
             attachment_max: 10 * 1024 * 1024,
+            sms: crate::services::sms::SmsSetting::Off,
         }
     }
 }

@@ -103,6 +103,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             passwords: Arc::new(PasswordHasher::new()),
+            sms: crate::services::Sms(config.sms.gateway()),
             config: Arc::new(config),
             mailer,
             store,

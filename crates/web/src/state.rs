@@ -6,7 +6,7 @@ use alcove_store::Store;
 use chrono::{DateTime, Utc};
 
 use crate::config::WebConfig;
-use crate::services::{AuditLog, Documents, Keyring, Mailer};
+use crate::services::{AuditLog, Documents, Keyring, Mailer, Sms};
 
 /// The production clock. Domain code never calls it directly; it is handed a `Clock`.
 #[derive(Debug, Default)]
@@ -30,12 +30,20 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Outgoing notifications (SMTP, or the development outbox). Holds an `Arc` inside.
     pub mailer: Mailer,
+    /// Text messages (phone verification codes): `ALCOVE_SMS` = `off` or `log` (development).
+    pub sms: Sms,
     /// Argon2id costs 19 MiB and tens of milliseconds: at most this many run at once, off the
     /// async workers, so a burst of sign-ins cannot stall every other request.
     pub hash_permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
+    /// The same state with another SMS gateway (tests use testkit's capture gateway).
+    pub fn with_sms(mut self, gateway: Arc<dyn crate::services::SmsGateway>) -> Self {
+        self.sms = Sms(gateway);
+        self
+    }
+
     pub async fn verify_password(&self, password: &str, phc: Option<&str>) -> bool {
         let Ok(_permit) = self.hash_permits.acquire().await else {
             return false;

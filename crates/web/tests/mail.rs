@@ -69,6 +69,9 @@ fn every_kind() -> Vec<Notification> {
         Notification::PracticeLiabilityCoverExpiring { days_left: 30 },
         Notification::PracticeLiabilityCoverLapsed,
         Notification::ClientNeedsAttention,
+        Notification::GuardianInvitation {
+            token: "tok".into(),
+        },
         Notification::Test,
     ]
 }

@@ -296,6 +296,27 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("POST", "/clients/{client}/care-team"), CareTeamClinician),
         (
             ("POST", "/clients/{client}/care-team/remove"),
+        // Issue 5 parts 2 and 7: phone verification, guardians, signed PDFs, releases. A PDF
+        // or release in the path is Alex's: another client is told it does not exist.
+        (("GET", "/me/contact"), Only(&[ClientOwn, ClientOther])),
+        (("POST", "/me/contact"), Only(&[ClientOwn, ClientOther])),
+        (("POST", "/me/contact/verify"), Only(&[ClientOwn, ClientOther])),
+        (
+            ("GET", "/me/consents/{kind}/{signature}/pdf"),
+            Only(&[ClientOwn]),
+        ),
+        (("GET", "/clients/{client}/guardian"), CareTeamClinician),
+        (("POST", "/clients/{client}/guardian"), CareTeamClinician),
+        (("GET", "/guardian/{token}"), TokenLink),
+        (("POST", "/guardian/{token}"), TokenLink),
+        (("GET", "/guardian/{token}/consents/{kind}/pdf"), TokenLink),
+        (("GET", "/me/releases"), Only(&[ClientOwn, ClientOther])),
+        (("POST", "/me/releases"), Only(&[ClientOwn, ClientOther])),
+        (("GET", "/me/releases/{release}/pdf"), Only(&[ClientOwn])),
+        (("POST", "/me/releases/{release}/revoke"), Only(&[ClientOwn])),
+        (("GET", "/clients/{client}/releases"), CareTeamClinician),
+        (
+            ("POST", "/clients/{client}/releases/disclose"),
             CareTeamClinician,
         ),
     ])
@@ -574,6 +595,19 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
         docs[0].key.clone()
     };
 
+    // Alex's release authorisation from the demo, for its routes.
+    let alex_release = app
+        .state
+        .store
+        .latest_documents(
+            DocKind::ReleaseAuthorisation,
+            Some(&Owner::Client(alex_client.parse().unwrap())),
+        )
+        .await
+        .unwrap()[0]
+        .key
+        .clone();
+
     let mut failures = Vec::new();
     let mut ordered = routes.clone();
     ordered.sort_by_key(|r| ends_session(r.path)); // session-ending routes last
@@ -596,7 +630,9 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             .replace("{slug}", "dana-whitfield")
             .replace("{name}", "app.css")
             .replace("{instrument}", "phq9")
-            .replace("{kind}", "telehealth_informed_consent");
+            .replace("{kind}", "telehealth_informed_consent")
+            .replace("{signature}", "1")
+            .replace("{release}", &alex_release);
         for who in EVERYONE {
             let fresh;
             let c = if ends_session(route.path) && who != Anonymous {

@@ -22,12 +22,14 @@ use crate::services::{DocError, Version};
 use crate::state::AppState;
 
 mod pages;
+pub mod pdf;
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
         .get("/me/consents", pages::list)
         .get("/me/consents/{kind}", pages::sign_page)
         .post("/me/consents/{kind}", pages::sign)
+        .get("/me/consents/{kind}/{signature}/pdf", pdf::client_copy)
         .get("/admin/consents/{kind}", pages::editor)
         .post("/admin/consents/{kind}", pages::publish)
 }
@@ -151,13 +153,38 @@ pub async fn sign(
     agreed: bool,
     by: By,
 ) -> Result<Result<Signature, Vec<ConsentError>>, PageError> {
-    let sig = match Signature::sign(
+    sign_as(
+        state,
+        client,
         doc,
         typed_name,
         agreed,
         SignerRole::Client,
-        state.clock.now(),
-    ) {
+        by,
+    )
+    .await
+}
+
+/// The key a signer's signatures of `kind` are kept under: the kind for the client, and
+/// `guardian:<kind>` for a guardian (so a guardian's signature never counts as the client's).
+pub fn signature_key(kind: ConsentKind, role: SignerRole) -> String {
+    match role {
+        SignerRole::Client => kind.as_str().to_owned(),
+        SignerRole::Guardian => format!("guardian:{}", kind.as_str()),
+    }
+}
+
+/// Records a signature of `doc` by the client or a guardian (see [`sign`]).
+pub async fn sign_as(
+    state: &AppState,
+    client: ClientId,
+    doc: &ConsentDocument,
+    typed_name: &str,
+    agreed: bool,
+    role: SignerRole,
+    by: By,
+) -> Result<Result<Signature, Vec<ConsentError>>, PageError> {
+    let sig = match Signature::sign(doc, typed_name, agreed, role, state.clock.now()) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
@@ -170,11 +197,15 @@ pub async fn sign(
         .append(
             DocKind::ConsentSignature,
             Owner::Client(client),
-            doc.kind.as_str(),
+            &signature_key(doc.kind, role),
             &sig,
             author,
         )
         .await?;
+    let who = match role {
+        SignerRole::Client => "",
+        SignerRole::Guardian => ":guardian",
+    };
     state
         .audit
         .record(
@@ -182,7 +213,7 @@ pub async fn sign(
             "consent.signed",
             Some(client),
             &format!(
-                "consent:{}:v{}:{}",
+                "consent:{}:v{}:{}{who}",
                 doc.kind.as_str(),
                 doc.version,
                 doc.content_hash
@@ -190,6 +221,61 @@ pub async fn sign(
         )
         .await?;
     Ok(Ok(sig))
+}
+
+/// Every signature a guardian gave for `kind` on the client's behalf, oldest first.
+pub async fn guardian_signatures(
+    state: &AppState,
+    client: ClientId,
+    kind: ConsentKind,
+) -> Result<Vec<Version<Signature>>, PageError> {
+    Ok(state
+        .docs
+        .history(
+            DocKind::ConsentSignature,
+            Owner::Client(client),
+            &signature_key(kind, SignerRole::Guardian),
+        )
+        .await?)
+}
+
+/// When a guardian's consent became complete: every required consent signed by a guardian in
+/// its current version (the latest of those signatures), or `None` while one is missing. A new
+/// version therefore needs the guardian's signature again, like the client's.
+pub async fn guardian_given_at(
+    state: &AppState,
+    client: ClientId,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, PageError> {
+    let mut latest = None;
+    for &kind in required_kinds() {
+        let Some(doc) = current(state, kind).await? else {
+            continue;
+        };
+        let sigs = guardian_signatures(state, client, kind).await?;
+        match sigs.iter().rev().find(|s| s.value.covers(&doc)) {
+            Some(s) => latest = latest.max(Some(s.value.at)),
+            None => return Ok(None),
+        }
+    }
+    Ok(latest)
+}
+
+/// The exact version a signature was given to: the practice's stored version with that
+/// kind, number and content hash, or the shipped one. `None` if no such text exists.
+pub async fn signed_document(
+    state: &AppState,
+    sig: &Signature,
+) -> Result<Option<ConsentDocument>, PageError> {
+    let found = stored(state, sig.kind)
+        .await?
+        .into_iter()
+        .map(|v| v.value)
+        .find(|d| sig.covers(d) && d.hash_is_intact());
+    Ok(found.or_else(|| {
+        default_document(sig.kind)
+            .filter(|d| sig.covers(d))
+            .cloned()
+    }))
 }
 
 /// (the current version of each consent the practice requires, every version the client
@@ -250,5 +336,6 @@ pub async fn seed_demo(state: &AppState) -> Result<(), PageError> {
             }
         }
     }
+    super::release::seed_demo(state).await?;
     super::assessment::seed_demo(state).await
 }

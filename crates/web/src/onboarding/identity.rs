@@ -2,9 +2,10 @@
 //! and verified contact details, kept as one `ClientDetails` document per client (sealed with
 //! the client's data key, versioned), and the facts the readiness rule reads.
 //!
-//! Built so far: email verified by the invitation link (`invite.rs`), names and date of
-//! birth, the guardian requirement from the date of birth and home jurisdiction. Not built
-//! yet: the phone code, the clinician's identity check, the guardian's consent page.
+//! Email is verified by the invitation link (`invite.rs`), the phone by a texted code
+//! (`phone.rs`); names and date of birth come with the account; the clinician records the
+//! identity check here; the guardian requirement follows from the date of birth and home
+//! jurisdiction, and a guardian consents through `guardian.rs`.
 
 use alcove_domain::onboarding::{
     GuardianConsent, IdentityError, IdentityMethod, IdentityVerification,
@@ -158,10 +159,18 @@ pub struct ClientDetails {
     pub phone_verified_at: Option<DateTime<Utc>>,
 }
 
-/// A guardian's recorded consent (sealed with the client's data key).
+/// A guardian's invitation and consent (sealed with the client's data key), appended at each
+/// step. Whether the consent still counts is decided from the guardian's signatures
+/// (`consent::guardian_given_at`), so a new consent version needs the guardian again.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GuardianRecord {
     pub signed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub guardian_name: Option<String>,
+    #[serde(default)]
+    pub guardian_email: Option<String>,
+    #[serde(default)]
+    pub invited_at: Option<DateTime<Utc>>,
 }
 
 /// Saves the next version of a client's details after `after` (0 for the first).
@@ -198,11 +207,7 @@ pub async fn facts(state: &AppState, client: ClientId) -> Result<AccountFacts, P
         .latest::<IdentityVerification>(DocKind::IdentityCheck, owner, IDENTITY_KEY)
         .await?
         .map(|v| v.value);
-    let guardian_signed_at = state
-        .docs
-        .latest::<GuardianRecord>(DocKind::GuardianConsent, owner, GUARDIAN_KEY)
-        .await?
-        .and_then(|v| v.value.signed_at);
+    let guardian_signed_at = super::consent::guardian_given_at(state, client).await?;
     let location = Some(state.store.client(client).await?.home_jurisdiction);
     let today = state.clock.now().date_naive();
     let dob = details.as_ref().and_then(|d| d.date_of_birth);

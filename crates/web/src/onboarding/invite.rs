@@ -11,7 +11,6 @@
 //! submissions racing each other both try to write version 2; the store refuses the second
 //! (a version conflict), so only one account is ever made from one link.
 
-use alcove_domain::onboarding::GuardianConsent;
 use alcove_domain::password::check_password;
 use alcove_domain::{ClientId, Email, Jurisdiction, Role, UserId};
 use alcove_store::{CareRole, DocKind, NewClient, NewUser, Owner, SessionKind};
@@ -296,13 +295,9 @@ pub async fn accept_submit(
         let key = format!("pw-problem-{}", p.code().replace('_', "-"));
         return refuse(c.clone(), c.t(&key));
     }
-    // A guardian's consent cannot be collected yet (see the module's report): say so
-    // plainly rather than make an account the readiness rule would hold at the guardian step.
-    if let GuardianConsent::Required { .. } =
-        GuardianConsent::determine(Some(dob), Some(&inv.home_jurisdiction), today, None)
-    {
-        return refuse(c.clone(), c.t("invite-error-guardian"));
-    }
+    // A minor below their jurisdiction's age of consent gets an account like anyone else;
+    // readiness then waits for a guardian's consent, which the clinician asks for
+    // (`guardian.rs`).
     let Some(password_hash) = state.hash_password(&f.password).await else {
         return Err(PageError::internal());
     };

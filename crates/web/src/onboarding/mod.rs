@@ -19,10 +19,13 @@
 pub mod assessment;
 pub mod consent;
 pub mod emergency;
+pub mod guardian;
 pub mod identity;
 pub mod intake;
 pub mod invite;
 pub mod path;
+pub mod phone;
+pub mod release;
 pub mod screening;
 
 use alcove_domain::instruments::Instrument;
@@ -46,6 +49,9 @@ pub fn routes() -> RouteTable {
         .merge(consent::routes())
         .merge(assessment::routes())
         .merge(path::routes())
+        .merge(phone::routes())
+        .merge(guardian::routes())
+        .merge(release::routes())
 }
 
 /// What the account part knows about a client (from `invite.rs` and `identity.rs`).

@@ -79,6 +79,9 @@ pub enum Notification {
     /// A client's result needs the clinician's attention now (issue 5: PHQ-9 item 9). Which
     /// client and what result are behind sign-in, never in the email.
     ClientNeedsAttention,
+    /// A clinician asks a minor client's parent or guardian to read and sign the consents
+    /// (issue 5, part 2): the single-use link. Never names the client or says anything clinical.
+    GuardianInvitation { token: String },
     /// `alcove mail test`: proves the configured transport works.
     Test,
 }
@@ -102,6 +105,7 @@ impl Notification {
             Self::PracticeLiabilityCoverLapsed => "practice_liability_cover_lapsed",
             Self::Invitation { .. } => "invitation",
             Self::ClientNeedsAttention => "client_needs_attention",
+            Self::GuardianInvitation { .. } => "guardian_invitation",
             Self::Test => "test",
         }
     }
@@ -124,6 +128,7 @@ impl Notification {
             | Self::ClientNeedsAttention => "/home",
             Self::MessageWaiting => "/messages",
             Self::Invitation { .. } => "/invite",
+            Self::GuardianInvitation { .. } => "/guardian",
             Self::Test => "/",
         }
     }
@@ -303,6 +308,11 @@ impl Mailer {
                 return u;
             }
         }
+        if let Notification::GuardianInvitation { token } = n {
+            if let Ok(u) = self.inner.base.join(&format!("guardian/{token}")) {
+                return u;
+            }
+        }
         self.inner
             .base
             .join(n.path().trim_start_matches('/'))
@@ -395,6 +405,10 @@ impl Mailer {
             Notification::ClientNeedsAttention => {
                 (tr.t("mail-attention-subject"), tr.t("mail-attention-body"))
             }
+            Notification::GuardianInvitation { .. } => (
+                tr.tn("mail-guardian-subject", &[practice()]),
+                tr.tn("mail-guardian-body", &[practice()]),
+            ),
             Notification::Test => (
                 tr.tn("mail-test-subject", &[practice()]),
                 tr.tn("mail-test-body", &[practice()]),
@@ -402,6 +416,7 @@ impl Mailer {
         };
         let open_key = match n {
             Notification::Invitation { .. } => "mail-invitation-link",
+            Notification::GuardianInvitation { .. } => "mail-guardian-link",
             _ => "mail-open-link",
         };
         let open = tr.tn(

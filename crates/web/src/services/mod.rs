@@ -5,8 +5,10 @@ pub mod audit_log;
 pub mod documents;
 pub mod keyring;
 pub mod mailer;
+pub mod sms;
 
 pub use audit_log::AuditLog;
 pub use documents::{DocError, Documents, Version};
 pub use keyring::{Keyring, KeyringError};
 pub use mailer::{MailError, MailTransport, Mailer, Notification};
+pub use sms::{Sms, SmsGateway};

@@ -77,6 +77,10 @@ pub struct Row {
     pub title: String,
     pub version: u32,
     pub status: Status,
+    /// The PDF of the client's latest signature of this kind, if any.
+    pub pdf: Option<String>,
+    /// The PDF of a guardian's latest signature on the client's behalf, if any.
+    pub guardian_pdf: Option<String>,
 }
 
 #[derive(Template)]
@@ -105,11 +109,21 @@ pub async fn list(
         let Some(doc) = current(&state, kind).await? else {
             continue;
         };
+        let pdf = signatures(&state, client, kind)
+            .await?
+            .last()
+            .map(|v| format!("/me/consents/{}/{}/pdf", kind.as_str(), v.version));
+        let guardian_pdf = super::guardian_signatures(&state, client, kind)
+            .await?
+            .last()
+            .map(|v| format!("/me/consents/{}/guardian-{}/pdf", kind.as_str(), v.version));
         rows.push(Row {
             kind: kind.as_str(),
             title: doc.title.clone(),
             version: doc.version,
             status: status_of(&state, client, &doc).await?,
+            pdf,
+            guardian_pdf,
         });
     }
     let signed = q
