@@ -296,6 +296,8 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("POST", "/clients/{client}/care-team"), CareTeamClinician),
         (
             ("POST", "/clients/{client}/care-team/remove"),
+            CareTeamClinician,
+        ),
         // Issue 5 parts 2 and 7: phone verification, guardians, signed PDFs, releases. A PDF
         // or release in the path is Alex's: another client is told it does not exist.
         (("GET", "/me/contact"), Only(&[ClientOwn, ClientOther])),
