@@ -561,7 +561,7 @@ async fn start_server(m: &Messaging, database_url: Option<&str>) -> Result<Serve
     std::fs::create_dir_all(data_dir.parent().unwrap_or(Path::new(".")))?;
     let log = std::fs::File::create(
         tmp.as_ref()
-            .map_or_else(|| std::env::temp_dir(), |t| t.path().to_path_buf())
+            .map_or_else(std::env::temp_dir, |t| t.path().to_path_buf())
             .join(format!("alcove-bench-server-{port}.log")),
     )?;
     let mut cmd = Command::new(&bin);
