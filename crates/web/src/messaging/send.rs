@@ -196,20 +196,18 @@ pub async fn send_with(
         .keys
         .seal(client, body_place(&row), body.as_bytes())
         .await?;
-    state
-        .store
-        .append_message(&NewMessage {
-            id,
-            thread_id: access.thread.id,
-            sender_id: access.actor.user_id,
-            sent_at: now,
-            body: sealed,
-        })
-        .await?;
+    // The message and its `message.send` audit event commit together (issue 7, speed).
+    let message = NewMessage {
+        id,
+        thread_id: access.thread.id,
+        sender_id: access.actor.user_id,
+        sent_at: now,
+        body: sealed,
+    };
     let by = By::User(access.actor.user_id, access.actor.role);
     state
         .audit
-        .record(by, "message.send", Some(client), &format!("message:{id}"))
+        .record_message(by, "message.send", client, &message)
         .await?;
     if let Some(a) = &attached {
         state

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use alcove_crypto::audit::CheckpointSigner;
 use alcove_domain::{ClientId, Clock, Role, UserId};
-use alcove_store::{AuditEvent, Checkpoint, NewAuditEvent, Store, StoreError};
+use alcove_store::{AuditEvent, Checkpoint, NewAuditEvent, NewMessage, Store, StoreError};
 
 /// How often the chain head is signed (DESIGN.md: every 1,000 events and at shutdown).
 pub const CHECKPOINT_EVERY: i64 = 1_000;
@@ -62,26 +62,53 @@ impl AuditLog {
         client: Option<ClientId>,
         object: &str,
     ) -> Result<AuditEvent, StoreError> {
-        let (actor_id, actor_role) = match by {
-            By::User(id, role) => (Some(id), role.as_str().to_owned()),
-            By::Anonymous => (None, "anonymous".to_owned()),
-            By::System => (None, "system".to_owned()),
-        };
         let ev = self
             .store
-            .append_audit(&NewAuditEvent {
-                at: self.clock.now(),
-                actor_id,
-                actor_role,
-                action: action.to_owned(),
-                client_id: client,
-                object: object.to_owned(),
-            })
+            .append_audit(&self.new_event(by, action, client, object))
             .await?;
         if ev.seq % CHECKPOINT_EVERY == 0 {
             self.sign(&ev).await?;
         }
         Ok(ev)
+    }
+
+    /// Stores a message together with the audit event of its sending, in one transaction
+    /// (issue 7, speed: one commit instead of two; both or neither are stored).
+    pub async fn record_message(
+        &self,
+        by: By,
+        action: &str,
+        client: ClientId,
+        message: &NewMessage,
+    ) -> Result<AuditEvent, StoreError> {
+        let event = self.new_event(by, action, Some(client), &format!("message:{}", message.id));
+        let ev = self.store.append_message_audited(message, &event).await?;
+        if ev.seq % CHECKPOINT_EVERY == 0 {
+            self.sign(&ev).await?;
+        }
+        Ok(ev)
+    }
+
+    fn new_event(
+        &self,
+        by: By,
+        action: &str,
+        client: Option<ClientId>,
+        object: &str,
+    ) -> NewAuditEvent {
+        let (actor_id, actor_role) = match by {
+            By::User(id, role) => (Some(id), role.as_str().to_owned()),
+            By::Anonymous => (None, "anonymous".to_owned()),
+            By::System => (None, "system".to_owned()),
+        };
+        NewAuditEvent {
+            at: self.clock.now(),
+            actor_id,
+            actor_role,
+            action: action.to_owned(),
+            client_id: client,
+            object: object.to_owned(),
+        }
     }
 
     /// The public half of the checkpoint key, for verification.
