@@ -107,6 +107,7 @@ impl AppState {
             mailer,
             store,
             clock,
+            events: Arc::new(alcove_store::LocalBus::new()),
         }
     }
 }

@@ -1178,3 +1178,14 @@ reason-assessment_missing = The clinician has not done the assessment for online
 reason-assessment_refers_in_person = The assessment refers the client to in-person care.
 reason-assessment_outdated = The assessment for online care is past its revisit date.
 reason-assessment_predates_urgent_screening = A new screening result needs the assessment done again.
+
+# Live updates and read state (issue 7).
+messages-live-new = New message from { $name }
+messages-unread = { $count ->
+    [one] 1 unread
+   *[other] { $count } unread
+}
+home-unread = { $count ->
+    [one] You have 1 unread message.
+   *[other] You have { $count } unread messages.
+}

@@ -4,11 +4,12 @@
 
 mod access;
 mod api;
+pub mod live;
 mod pages;
 mod policy;
 pub mod send;
 
-pub use access::{PlainMessage, ThreadAccess, ThreadSummary};
+pub use access::{unread_total, PlainMessage, ThreadAccess, ThreadSummary};
 
 use crate::routes::RouteTable;
 
@@ -17,6 +18,8 @@ pub fn routes() -> RouteTable {
         .get("/messages", pages::threads)
         .get("/messages/{id}", pages::thread)
         .post("/messages/{id}", pages::send_form)
+        .get("/messages/{id}/new", live::new_messages)
+        .get("/ws", live::socket)
         .post(
             "/messages/{id}/flags/{message}/acknowledge",
             pages::acknowledge,
