@@ -172,15 +172,10 @@ impl Practice {
         let mut web = cfg.web();
         web.checkpoint_mirror = Some(self.checkpoint_mirror());
         let mailer = cfg.mailer(&web, &self.data_dir)?;
-        Ok(AppState::new(
-            self.store,
-            self.master,
-            self.signer,
-            clock,
-            web,
-            mailer,
+        Ok(
+            AppState::new(self.store, self.master, self.signer, clock, web, mailer)
+                .with_events(self.events),
         )
-        .with_events(self.events))
     }
 
     pub fn checkpoint_mirror(&self) -> PathBuf {

@@ -163,7 +163,14 @@ async fn web_sign_in(s: &Server, a: &Value) -> (reqwest::Client, String) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = c.get(s.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+    let page = c
+        .get(s.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let r = c
         .post(s.url("/sign-in"))
         .form(&[

@@ -148,7 +148,8 @@ for_both_backends!(
         let (app, clock) = spawn_at(backend, "2026-11-23T15:00:00Z", None, None).await;
         let alex = person(&app, &clock, "Alex Rivera").await;
         for origin in [Some("http://evil.example"), Some("null"), None] {
-            let (status, _) = handshake_status(open(&app, Some(alex.cookies.clone()), origin).await);
+            let (status, _) =
+                handshake_status(open(&app, Some(alex.cookies.clone()), origin).await);
             assert_eq!(status, 403, "Origin {origin:?} is refused");
         }
         // Same host, other scheme or port: not this origin either.
@@ -156,7 +157,8 @@ for_both_backends!(
         let (status, _) =
             handshake_status(open(&app, Some(alex.cookies.clone()), Some(&other_port)).await);
         assert_eq!(status, 403);
-        let (status, _) = handshake_status(open(&app, Some(alex.cookies.clone()), Some(&app.base)).await);
+        let (status, _) =
+            handshake_status(open(&app, Some(alex.cookies.clone()), Some(&app.base)).await);
         assert_eq!(status, 101, "the practice's own origin is accepted");
     }
 );
@@ -167,7 +169,8 @@ for_both_backends!(
         let (app, clock) = spawn_at(backend, "2026-11-23T15:00:00Z", None, None).await;
         let (status, location) = handshake_status(open(&app, None, Some(&app.base)).await);
         assert_eq!((status, location.as_deref()), (303, Some("/sign-in")));
-        let stale = HeaderValue::from_static("alcove_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        let stale =
+            HeaderValue::from_static("alcove_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         let (status, _) = handshake_status(open(&app, Some(stale), Some(&app.base)).await);
         assert_ne!(status, 101, "an unknown session token opens nothing");
         // An auditor has no clinical relation to anyone: no socket.
@@ -194,7 +197,12 @@ for_both_backends!(
         assert_eq!(nonsense["code"], "not_found");
         send(&mut ws, json!({"type": "shout"})).await;
         assert_eq!(next(&mut ws).await["code"], "bad_request");
-        let after = last_message(&app, &token_of(&app, &clock, "Jordan Lee").await, &jordan_thread).await;
+        let after = last_message(
+            &app,
+            &token_of(&app, &clock, "Jordan Lee").await,
+            &jordan_thread,
+        )
+        .await;
         let ok = subscribe(&mut ws, &jordan_thread, after.as_deref()).await;
         assert_eq!(ok, json!({"type": "subscribed", "thread": jordan_thread}));
 
@@ -209,7 +217,10 @@ for_both_backends!(
         // Another clinician (not on Alex's care team) cannot watch Alex's thread either.
         let samuel = person(&app, &clock, "Samuel Okafor").await;
         let mut ws = connect(&app, &samuel).await;
-        assert_eq!(subscribe(&mut ws, &alex_thread, None).await["code"], "not_found");
+        assert_eq!(
+            subscribe(&mut ws, &alex_thread, None).await["code"],
+            "not_found"
+        );
     }
 );
 
@@ -220,7 +231,9 @@ for_both_backends!(
         let dana_token = token_of(&app, &clock, "Dana Whitfield").await;
         let alex_token = token_of(&app, &clock, "Alex Rivera").await;
         let thread = thread_of(&app, &dana_token, "Alex Rivera").await;
-        let before = last_message(&app, &alex_token, &thread).await.expect("demo messages");
+        let before = last_message(&app, &alex_token, &thread)
+            .await
+            .expect("demo messages");
 
         let alex = person(&app, &clock, "Alex Rivera").await;
         let mut ws = connect(&app, &alex).await;
@@ -230,7 +243,10 @@ for_both_backends!(
         // Dana's watch is in Alex's access history, like her reading the thread would be.
         let dana = person(&app, &clock, "Dana Whitfield").await;
         let mut dana_ws = connect(&app, &dana).await;
-        assert_eq!(subscribe(&mut dana_ws, &thread, Some(&before)).await["type"], "subscribed");
+        assert_eq!(
+            subscribe(&mut dana_ws, &thread, Some(&before)).await["type"],
+            "subscribed"
+        );
         let alex_client = app
             .state
             .store
@@ -249,7 +265,10 @@ for_both_backends!(
 
         let sent = post(&app, &dana_token, &thread, "See you on Thursday at ten.").await;
         let frame = next(&mut ws).await;
-        assert_eq!(frame, json!({"type": "message", "thread": thread, "message": sent}));
+        assert_eq!(
+            frame,
+            json!({"type": "message", "thread": thread, "message": sent})
+        );
         assert!(
             !frame.to_string().contains("Thursday"),
             "the socket carries ids, never content"
@@ -263,20 +282,33 @@ for_both_backends!(
         assert_eq!(status, 200);
         assert!(html.contains("See you on Thursday at ten."), "{html}");
         assert!(html.contains(&format!("data-message=\"{sent}\"")));
-        assert_eq!(html.matches("<li").count(), 1, "only the new message: {html}");
-        assert!(html.contains("New message from Dana Whitfield"), "the announcement");
+        assert_eq!(
+            html.matches("<li").count(),
+            1,
+            "only the new message: {html}"
+        );
+        assert!(
+            html.contains("New message from Dana Whitfield"),
+            "the announcement"
+        );
         assert_eq!(
             unread_via_api(&app, &alex_token, &thread).await,
             0,
             "fetching it read it"
         );
         let (status, _) = app
-            .page(&alex.web, &format!("/messages/{thread}/new?after={}", uuid::Uuid::new_v4()))
+            .page(
+                &alex.web,
+                &format!("/messages/{thread}/new?after={}", uuid::Uuid::new_v4()),
+            )
             .await;
         assert_eq!(status, 404, "after a message that is not in the thread");
         let jordan = person(&app, &clock, "Jordan Lee").await;
         let (status, html) = app
-            .page(&jordan.web, &format!("/messages/{thread}/new?after={before}"))
+            .page(
+                &jordan.web,
+                &format!("/messages/{thread}/new?after={before}"),
+            )
             .await;
         assert_eq!(status, 404);
         assert!(!html.contains("Thursday"));
@@ -285,7 +317,10 @@ for_both_backends!(
         let missed = post(&app, &dana_token, &thread, "Also: bring the worksheet.").await;
         assert_eq!(next(&mut ws).await["message"], missed);
         let mut late = connect(&app, &alex).await;
-        assert_eq!(subscribe(&mut late, &thread, Some(&sent)).await["type"], "subscribed");
+        assert_eq!(
+            subscribe(&mut late, &thread, Some(&sent)).await["type"],
+            "subscribed"
+        );
         assert_eq!(
             next(&mut late).await,
             json!({"type": "message", "thread": thread, "message": missed})
@@ -301,7 +336,10 @@ for_both_backends!(
         let thread = thread_of(&app, &dana_token, "Alex Rivera").await;
         let alex = person(&app, &clock, "Alex Rivera").await;
         let mut ws = connect(&app, &alex).await;
-        assert_eq!(subscribe(&mut ws, &thread, None).await["type"], "subscribed");
+        assert_eq!(
+            subscribe(&mut ws, &thread, None).await["type"],
+            "subscribed"
+        );
         // Whatever the subscription reported about earlier messages, drain it.
         while let Ok(Some(Ok(_))) =
             tokio::time::timeout(Duration::from_millis(300), ws.next()).await
@@ -339,9 +377,15 @@ for_both_backends!(
         let alex = person(&app, &clock, "Alex Rivera").await;
 
         // Opening the thread reads whatever the demo left unread.
-        assert_eq!(app.page(&alex.web, &format!("/messages/{thread}")).await.0, 200);
+        assert_eq!(
+            app.page(&alex.web, &format!("/messages/{thread}")).await.0,
+            200
+        );
         assert_eq!(unread_via_api(&app, &alex_token, &thread).await, 0);
-        assert!(!app.text(&alex.web, "/home").await.contains("unread message"));
+        assert!(!app
+            .text(&alex.web, "/home")
+            .await
+            .contains("unread message"));
 
         post(&app, &dana_token, &thread, "First.").await;
         post(&app, &dana_token, &thread, "Second.").await;
@@ -361,14 +405,22 @@ for_both_backends!(
         assert!(page.contains("Second."));
         assert_eq!(unread_via_api(&app, &alex_token, &thread).await, 0);
         assert!(!app.text(&alex.web, "/messages").await.contains("unread"));
-        assert!(!app.text(&alex.web, "/home").await.contains("unread message"));
+        assert!(!app
+            .text(&alex.web, "/home")
+            .await
+            .contains("unread message"));
         assert_eq!(
             unread_via_api(&app, &dana_token, &thread).await,
             dana_unread,
             "Alex reading changes nothing for Dana"
         );
         // Reading through the API reads too.
-        get_json(&app, &dana_token, &format!("/api/v1/threads/{thread}/messages")).await;
+        get_json(
+            &app,
+            &dana_token,
+            &format!("/api/v1/threads/{thread}/messages"),
+        )
+        .await;
         assert_eq!(unread_via_api(&app, &dana_token, &thread).await, 0);
     }
 );

@@ -64,7 +64,8 @@ pub async fn home(
         unread: 0,
     };
     if matches!(who.role, Role::Client | Role::Clinician) {
-        page.unread = usize::try_from(crate::messaging::unread_total(&state, &who).await?).unwrap_or(0);
+        page.unread =
+            usize::try_from(crate::messaging::unread_total(&state, &who).await?).unwrap_or(0);
     }
     if matches!(who.role, Role::Clinician | Role::Admin) {
         page.listings_due = crate::listings::needing_review(&state).await?;

@@ -59,7 +59,9 @@ impl FromRequestParts<AppState> for ThreadAccess {
         let Some(Ok(id)) = params.get("id").map(|raw| raw.parse::<ThreadId>()) else {
             return Err(not_found());
         };
-        Self::check(state, actor, id).await.map_err(|why| Denied { api, why })
+        Self::check(state, actor, id)
+            .await
+            .map_err(|why| Denied { api, why })
     }
 }
 
@@ -139,7 +141,12 @@ impl ThreadAccess {
         if let Some(last) = records.last() {
             if let Err(e) = state
                 .store
-                .mark_read(self.actor.user_id, self.thread.id, last.id, state.clock.now())
+                .mark_read(
+                    self.actor.user_id,
+                    self.thread.id,
+                    last.id,
+                    state.clock.now(),
+                )
                 .await
             {
                 tracing::warn!(error = %e, "could not move a read mark");

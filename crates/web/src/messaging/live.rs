@@ -186,7 +186,9 @@ async fn on_frame(
         )];
     };
     match frame {
-        Incoming::Subscribe { thread, after } => subscribe(state, who, watching, &thread, after).await,
+        Incoming::Subscribe { thread, after } => {
+            subscribe(state, who, watching, &thread, after).await
+        }
         Incoming::Unsubscribe { thread } => match thread.parse::<ThreadId>() {
             Ok(id) if watching.remove(&id).is_some() => vec![Outgoing::Unsubscribed { thread: id }],
             _ => vec![error("not_found", "Not watching that thread.")],
