@@ -9,8 +9,8 @@ use std::sync::Arc;
 use alcove_crypto::audit::CheckpointSigner;
 use alcove_crypto::envelope::MasterKey;
 use alcove_domain::Clock;
-use alcove_store::Store;
-use alcove_store_postgres::PgStore;
+use alcove_store::{EventBus, LocalBus, Store};
+use alcove_store_postgres::{PgEventBus, PgStore};
 use alcove_store_sqlite::SqliteStore;
 use alcove_web::AppState;
 
@@ -49,6 +49,9 @@ pub enum PracticeError {
 pub struct Practice {
     pub data_dir: PathBuf,
     pub store: Arc<dyn Store>,
+    /// Live events: in-process on SQLite; `LISTEN/NOTIFY` on PostgreSQL, so every instance
+    /// on the database hears every other's (DESIGN.md, "Storage").
+    pub events: Arc<dyn EventBus>,
     pub master: MasterKey,
     pub signer: CheckpointSigner,
 }
@@ -134,9 +137,16 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
             s
         }
     };
-    let store: Arc<dyn Store> = match &cfg.database_url {
-        Some(url) => Arc::new(PgStore::connect(url).await?),
-        None => Arc::new(SqliteStore::open(&dir.join(DATABASE_FILE)).await?),
+    let (store, events): (Arc<dyn Store>, Arc<dyn EventBus>) = match &cfg.database_url {
+        Some(url) => {
+            let pg = PgStore::connect(url).await?;
+            let bus = PgEventBus::start(&pg).await?;
+            (Arc::new(pg), Arc::new(bus))
+        }
+        None => (
+            Arc::new(SqliteStore::open(&dir.join(DATABASE_FILE)).await?),
+            Arc::new(LocalBus::new()),
+        ),
     };
     // A wrong master key must stop start-up before anything is written with it.
     match store.meta_get(KEY_CHECK).await? {
@@ -147,6 +157,7 @@ pub async fn open(cfg: &Config, dir: &Path, mode: Mode) -> Result<Practice, Prac
     Ok(Practice {
         data_dir: dir.to_path_buf(),
         store,
+        events,
         master,
         signer,
     })
@@ -168,14 +179,10 @@ impl Practice {
             web.sms = sms;
         }
         let mailer = cfg.mailer(&web, &self.data_dir)?;
-        Ok(AppState::new(
-            self.store,
-            self.master,
-            self.signer,
-            clock,
-            web,
-            mailer,
-        ))
+        Ok(
+            AppState::new(self.store, self.master, self.signer, clock, web, mailer)
+                .with_events(self.events),
+        )
     }
 
     pub fn checkpoint_mirror(&self) -> PathBuf {

@@ -5,7 +5,11 @@ mod common;
 
 use alcove_store_postgres::PgEventBus;
 
-async fn two_instances() -> (PgEventBus, PgEventBus, (common::SchemaGuard, Vec<alcove_store_postgres::PgStore>)) {
+async fn two_instances() -> (
+    PgEventBus,
+    PgEventBus,
+    (common::SchemaGuard, Vec<alcove_store_postgres::PgStore>),
+) {
     let schema = common::unique_schema();
     let a = common::connect(&schema).await;
     let b = common::connect(&schema).await;

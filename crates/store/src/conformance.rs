@@ -1231,16 +1231,34 @@ pub async fn unread_counts_only_others_messages_after_the_users_read_mark(s: &dy
     .await;
     let (other, _) = thread_with_messages(s, zoe, &[(dana, mins(1))]).await;
 
-    assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 4, "no mark: every message of others");
-    assert_eq!(s.unread_count(dana, thread).await.unwrap(), 1, "one's own messages are never unread");
+    assert_eq!(
+        s.unread_count(zoe_user, thread).await.unwrap(),
+        4,
+        "no mark: every message of others"
+    );
+    assert_eq!(
+        s.unread_count(dana, thread).await.unwrap(),
+        1,
+        "one's own messages are never unread"
+    );
 
     // Read up to the first of the two messages at minute 3.
     let order = s.messages(thread).await.unwrap();
     let first_at_3 = order[2].id;
-    s.mark_read(zoe_user, thread, first_at_3, mins(5)).await.unwrap();
+    s.mark_read(zoe_user, thread, first_at_3, mins(5))
+        .await
+        .unwrap();
     assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 2);
-    assert_eq!(s.unread_count(zoe_user, other).await.unwrap(), 1, "a mark is per thread");
-    assert_eq!(s.unread_count(dana, thread).await.unwrap(), 1, "and per user");
+    assert_eq!(
+        s.unread_count(zoe_user, other).await.unwrap(),
+        1,
+        "a mark is per thread"
+    );
+    assert_eq!(
+        s.unread_count(dana, thread).await.unwrap(),
+        1,
+        "and per user"
+    );
 
     s.mark_read(zoe_user, thread, m[4], mins(6)).await.unwrap();
     assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 0);
@@ -1262,7 +1280,12 @@ pub async fn unread_counts_only_others_messages_after_the_users_read_mark(s: &dy
     .await
     .unwrap();
     assert_eq!(s.unread_count(zoe_user, thread).await.unwrap(), 1);
-    assert_eq!(s.unread_count(zoe_user, ThreadId(Uuid::new_v4())).await.unwrap(), 0);
+    assert_eq!(
+        s.unread_count(zoe_user, ThreadId(Uuid::new_v4()))
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 pub async fn a_read_mark_only_moves_forward_and_names_a_message_of_its_thread(s: &dyn Store) {
@@ -1287,7 +1310,11 @@ pub async fn a_read_mark_only_moves_forward_and_names_a_message_of_its_thread(s:
             .await,
         "a message that does not exist",
     );
-    assert_eq!(s.unread_count(zoe_user, other).await.unwrap(), 1, "nothing was marked there");
+    assert_eq!(
+        s.unread_count(zoe_user, other).await.unwrap(),
+        1,
+        "nothing was marked there"
+    );
     assert!(
         s.mark_read(UserId(Uuid::new_v4()), thread, m[0], mins(6))
             .await

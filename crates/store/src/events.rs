@@ -20,7 +20,10 @@ use crate::Result;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// A message was stored (committed) in a thread.
-    MessageAppended { thread: ThreadId, message: MessageId },
+    MessageAppended {
+        thread: ThreadId,
+        message: MessageId,
+    },
 }
 
 impl Event {

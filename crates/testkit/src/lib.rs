@@ -10,8 +10,8 @@ use alcove_app::demo::{self, DemoAccount};
 use alcove_crypto::audit::CheckpointSigner;
 use alcove_crypto::envelope::MasterKey;
 use alcove_domain::{Clock, Role};
-use alcove_store::Store;
-use alcove_store_postgres::PgStore;
+use alcove_store::{EventBus, LocalBus, Store};
+use alcove_store_postgres::{PgEventBus, PgStore};
 use alcove_store_sqlite::SqliteStore;
 use alcove_web::services::mailer::{self, MailTransport, Mailer};
 use alcove_web::{AppState, Application, SystemClock, WebConfig};
@@ -89,9 +89,28 @@ pub async fn store(backend: Backend, dir: &std::path::Path) -> Arc<dyn Store> {
     }
 }
 
+/// A store with the event bus a practice on it uses: in-process for SQLite, `LISTEN/NOTIFY`
+/// (on the fresh schema's own channel) for PostgreSQL.
+pub async fn store_and_bus(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (Arc<dyn Store>, Arc<dyn EventBus>) {
+    match backend {
+        Backend::Sqlite => (store(backend, dir).await, Arc::new(LocalBus::new())),
+        Backend::Postgres => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let pg = PgStore::connect_in_schema(&pg_url(), &schema)
+                .await
+                .expect("connect to the test PostgreSQL");
+            let bus = PgEventBus::start(&pg).await.expect("listen for events");
+            (Arc::new(pg), Arc::new(bus))
+        }
+    }
+}
+
 pub async fn spawn(opts: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = store(opts.backend, dir.path()).await;
+    let (store, events) = store_and_bus(opts.backend, dir.path()).await;
     let mut config = opts.config;
     config
         .checkpoint_mirror
@@ -109,7 +128,8 @@ pub async fn spawn(opts: Options) -> TestApp {
         opts.clock,
         config,
         mailer,
-    );
+    )
+    .with_events(events);
     let accounts = demo::seed(&state).await.expect("seed demo practice");
     let app = Application::bind(state.clone(), "127.0.0.1:0")
         .await
@@ -189,7 +209,21 @@ impl TestApp {
 
     /// Signs in through the web forms (password, then the code for staff) and returns the client.
     pub async fn web_session(&self, a: &DemoAccount) -> reqwest::Client {
-        let c = Self::browser();
+        self.web_session_with_jar(a).await.0
+    }
+
+    /// Like [`TestApp::web_session`], with the cookie jar, e.g. to present the session cookie
+    /// on a WebSocket handshake (`jar.cookies(&url)`).
+    pub async fn web_session_with_jar(
+        &self,
+        a: &DemoAccount,
+    ) -> (reqwest::Client, Arc<reqwest::cookie::Jar>) {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let c = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         let csrf = csrf_from(
             &c.get(self.url("/sign-in"))
                 .send()
@@ -229,7 +263,7 @@ impl TestApp {
                 .expect("code");
             assert_eq!(r.status(), 303, "code for {}", a.email);
         }
-        c
+        (c, jar)
     }
 
     /// A page's status and HTML, fetched with the given browser-like client.

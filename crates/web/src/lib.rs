@@ -108,6 +108,7 @@ impl AppState {
             mailer,
             store,
             clock,
+            events: Arc::new(alcove_store::LocalBus::new()),
         }
     }
 }

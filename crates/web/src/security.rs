@@ -71,6 +71,15 @@ pub fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     origin == format!("http://{host}") || origin == format!("https://{host}")
 }
 
+/// The WebSocket handshake's Origin check, stricter than a form's: browsers always send
+/// `Origin` on a WebSocket, and the handshake is not covered by SameSite cookies in every
+/// browser (cross-site WebSocket hijacking), so a missing `Origin` is refused too. It must be
+/// the configured public origin (`ALCOVE_PUBLIC_URL`) exactly, or — with none configured —
+/// this very host.
+pub fn websocket_origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ORIGIN) && origin_allowed(state, headers)
+}
+
 fn is_unsafe(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }

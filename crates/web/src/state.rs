@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use alcove_crypto::password::PasswordHasher;
 use alcove_domain::Clock;
-use alcove_store::Store;
+use alcove_store::{EventBus, Store};
 use chrono::{DateTime, Utc};
 
 use crate::config::WebConfig;
@@ -35,12 +35,21 @@ pub struct AppState {
     /// Argon2id costs 19 MiB and tens of milliseconds: at most this many run at once, off the
     /// async workers, so a burst of sign-ins cannot stall every other request.
     pub hash_permits: Arc<tokio::sync::Semaphore>,
+    /// Live events (new messages) for open pages: in-process by default, PostgreSQL
+    /// `LISTEN/NOTIFY` when several instances share a database ([`AppState::with_events`]).
+    pub events: Arc<dyn EventBus>,
 }
 
 impl AppState {
     /// The same state with another SMS gateway (tests use testkit's capture gateway).
     pub fn with_sms(mut self, gateway: Arc<dyn crate::services::SmsGateway>) -> Self {
         self.sms = Sms(gateway);
+        self
+    }
+
+    /// The same state with another event bus (the PostgreSQL one, so instances hear each other).
+    pub fn with_events(mut self, events: Arc<dyn EventBus>) -> Self {
+        self.events = events;
         self
     }
 

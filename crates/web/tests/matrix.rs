@@ -95,6 +95,13 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
             Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
         ),
         (("GET", "/messages/{id}"), CareTeam),
+        // Live updates (issue 7): the rendered new messages of a thread, like the thread; the
+        // WebSocket for anyone with threads (each subscription is checked like the thread).
+        (("GET", "/messages/{id}/new"), CareTeam),
+        (
+            ("GET", "/ws"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
         (("GET", "/me/access-log"), Only(&[ClientOwn, ClientOther])),
         (("GET", "/audit"), Only(&[Auditor])),
         (

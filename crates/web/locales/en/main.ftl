@@ -1358,3 +1358,13 @@ attachment-size-mib = { $size } MiB
 attachment-empty = The file you chose is empty. Nothing was sent.
 attachment-too-large = The file is { $size } MiB; files can be up to { $limit } MiB. Nothing was sent.
 attachment-not-allowed = Only PDF, PNG, JPEG and plain-text files can be attached (we check what the file contains, not its name). Nothing was sent.
+# Live updates and read state (issue 7).
+messages-live-new = New message from { $name }
+messages-unread = { $count ->
+    [one] 1 unread
+   *[other] { $count } unread
+}
+home-unread = { $count ->
+    [one] You have 1 unread message.
+   *[other] You have { $count } unread messages.
+}

@@ -41,6 +41,8 @@ struct HomePage {
     notices: Vec<Notice>,
     /// Clients with an urgent screening result nobody has acknowledged (issue 5): (name, link).
     urgent_screening: Vec<(String, String)>,
+    /// Messages waiting unread for a client or clinician, across their threads (a count only).
+    unread: usize,
 }
 
 impl HomePage {
@@ -72,7 +74,12 @@ pub async fn home(
         policy_to_acknowledge: None,
         notices: vec![],
         urgent_screening: vec![],
+        unread: 0,
     };
+    if matches!(who.role, Role::Client | Role::Clinician) {
+        page.unread =
+            usize::try_from(crate::messaging::unread_total(&state, &who).await?).unwrap_or(0);
+    }
     if matches!(who.role, Role::Clinician | Role::Admin) {
         page.listings_due = crate::listings::needing_review(&state).await?;
     }

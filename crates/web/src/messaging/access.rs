@@ -36,6 +36,8 @@ pub struct ThreadSummary {
     pub client_name: String,
     pub message_count: i64,
     pub last_message_at: Option<DateTime<Utc>>,
+    /// Messages of others after the caller's read mark.
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for ThreadAccess {
@@ -57,26 +59,30 @@ impl FromRequestParts<AppState> for ThreadAccess {
         let Some(Ok(id)) = params.get("id").map(|raw| raw.parse::<ThreadId>()) else {
             return Err(not_found());
         };
+        Self::check(state, actor, id)
+            .await
+            .map_err(|why| Denied { api, why })
+    }
+}
+
+impl ThreadAccess {
+    /// The rule itself, for a thread named elsewhere than the path (a WebSocket subscription):
+    /// the client themself or a clinician on their care team; anyone else `NotFound`.
+    pub async fn check(state: &AppState, actor: Identity, id: ThreadId) -> Result<Self, Why> {
         let thread = match state.store.thread(id).await {
             Ok(t) => t,
-            Err(StoreError::NotFound) => return Err(not_found()),
+            Err(StoreError::NotFound) => return Err(Why::NotFound),
             Err(e) => {
                 tracing::error!(error = %e, "thread lookup failed");
-                return Err(Denied {
-                    api,
-                    why: Why::Internal,
-                });
+                return Err(Why::Internal);
             }
         };
         match relation(state, &actor, thread.client_id).await {
             Ok(Relation::Themself | Relation::CareTeam(_)) => Ok(Self { actor, thread }),
-            Ok(_) => Err(not_found()),
+            Ok(_) => Err(Why::NotFound),
             Err(e) => {
                 tracing::error!(error = %e, "care relation lookup failed");
-                Err(Denied {
-                    api,
-                    why: Why::Internal,
-                })
+                Err(Why::Internal)
             }
         }
     }
@@ -92,8 +98,18 @@ pub enum ReadError {
 
 impl ThreadAccess {
     /// The thread's messages, oldest first. The read is logged before anything is decrypted,
-    /// so it shows in the client's access history.
+    /// so it shows in the client's access history; the reader's read mark moves to the end.
     pub async fn read(&self, state: &AppState) -> Result<Vec<PlainMessage>, ReadError> {
+        self.read_after(state, None).await
+    }
+
+    /// Like [`ThreadAccess::read`], only the messages after `after` (all when `None`);
+    /// `NotFound` when `after` is not a message of this thread.
+    pub async fn read_after(
+        &self,
+        state: &AppState,
+        after: Option<MessageId>,
+    ) -> Result<Vec<PlainMessage>, ReadError> {
         let by = By::User(self.actor.user_id, self.actor.role);
         state
             .audit
@@ -104,7 +120,14 @@ impl ThreadAccess {
                 &format!("thread:{}", self.thread.id),
             )
             .await?;
-        let records = state.store.messages(self.thread.id).await?;
+        let mut records = state.store.messages(self.thread.id).await?;
+        if let Some(after) = after {
+            let at = records
+                .iter()
+                .position(|m| m.id == after)
+                .ok_or(StoreError::NotFound)?;
+            records.drain(..=at);
+        }
         let items: Vec<(String, &Sealed)> = records
             .iter()
             .map(|m| (m.id.to_string(), &m.body))
@@ -114,6 +137,21 @@ impl ThreadAccess {
             .keys
             .open_all(self.thread.client_id, place.table, place.column, &items)
             .await?;
+        // Opening a thread reads it: the mark moves to its last message (never back).
+        if let Some(last) = records.last() {
+            if let Err(e) = state
+                .store
+                .mark_read(
+                    self.actor.user_id,
+                    self.thread.id,
+                    last.id,
+                    state.clock.now(),
+                )
+                .await
+            {
+                tracing::warn!(error = %e, "could not move a read mark");
+            }
+        }
         Ok(records
             .into_iter()
             .zip(bodies)
@@ -129,12 +167,12 @@ impl ThreadAccess {
     }
 }
 
-/// The threads a client or clinician may open (no message content).
-pub async fn visible_threads(
+/// The clients whose threads the caller may open: their own record, or a clinician's caseload.
+async fn thread_clients(
     state: &AppState,
     who: &Identity,
-) -> Result<Vec<ThreadSummary>, StoreError> {
-    let clients = match who.role {
+) -> Result<Vec<alcove_store::ClientRecord>, StoreError> {
+    Ok(match who.role {
         Role::Client => state
             .store
             .client_by_user(who.user_id)
@@ -143,7 +181,27 @@ pub async fn visible_threads(
             .collect(),
         Role::Clinician => state.store.caseload(who.user_id).await?,
         _ => Vec::new(),
-    };
+    })
+}
+
+/// How many messages wait unread for the caller, across every thread they may open. A number
+/// only (no names), so it is not a look at any one record.
+pub async fn unread_total(state: &AppState, who: &Identity) -> Result<i64, StoreError> {
+    let mut total = 0;
+    for c in thread_clients(state, who).await? {
+        for t in state.store.threads_of_client(c.id).await? {
+            total += state.store.unread_count(who.user_id, t.id).await?;
+        }
+    }
+    Ok(total)
+}
+
+/// The threads a client or clinician may open (no message content).
+pub async fn visible_threads(
+    state: &AppState,
+    who: &Identity,
+) -> Result<Vec<ThreadSummary>, StoreError> {
+    let clients = thread_clients(state, who).await?;
     let mut out = Vec::new();
     for c in clients {
         // A clinician's list names each client: that is a look at the client's record.
@@ -161,6 +219,7 @@ pub async fn visible_threads(
                 client_name: c.name.clone(),
                 message_count: t.message_count,
                 last_message_at: t.last_message_at,
+                unread: state.store.unread_count(who.user_id, t.id).await?,
             });
         }
     }

@@ -27,6 +27,9 @@ pub struct ThreadOut {
     pub client_name: String,
     pub message_count: i64,
     pub last_message_at: Option<DateTime<Utc>>,
+    /// Messages written by others that the caller has not read yet (opening the thread, on
+    /// the web or through `GET /api/v1/threads/{id}/messages`, reads them all).
+    pub unread_count: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -84,7 +87,8 @@ impl From<ReadError> for ApiError {
     }
 }
 
-/// Threads the caller may read: a client's own, or those of a clinician's caseload.
+/// Threads the caller may read: a client's own, or those of a clinician's caseload, each with
+/// how many messages of others the caller has not read yet (`unread_count`).
 #[utoipa::path(get, path = "/api/v1/threads", tag = "messaging", security(("bearer" = [])),
     responses(
         (status = 200, body = ThreadsOut),
@@ -103,6 +107,7 @@ pub async fn list_threads(
                 client_name: t.client_name,
                 message_count: t.message_count,
                 last_message_at: t.last_message_at,
+                unread_count: t.unread,
             })
             .collect(),
     }))

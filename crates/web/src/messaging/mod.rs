@@ -6,11 +6,12 @@ mod access;
 mod api;
 pub mod attachments;
 pub mod crisis;
+pub mod live;
 mod pages;
 mod policy;
 pub mod send;
 
-pub use access::{PlainMessage, ThreadAccess, ThreadSummary};
+pub use access::{unread_total, PlainMessage, ThreadAccess, ThreadSummary};
 
 use crate::routes::RouteTable;
 
@@ -26,6 +27,8 @@ pub fn routes() -> RouteTable {
             "/api/v1/threads/{id}/attachments/{attachment}",
             api::attachment,
         )
+        .get("/messages/{id}/new", live::new_messages)
+        .get("/ws", live::socket)
         .post(
             "/messages/{id}/flags/{message}/acknowledge",
             pages::acknowledge,

@@ -82,22 +82,10 @@ impl ThreadPage {
         when(&m.sent_at)
     }
     fn attachments_of(&self, m: &PlainMessage) -> Vec<&AttachmentInfo> {
-        self.attachments
-            .iter()
-            .filter(|a| a.message_id == m.id)
-            .collect()
+        attachments::of_message(&self.attachments, m)
     }
     fn size(&self, a: &AttachmentInfo) -> String {
-        let kib = a.size.div_ceil(1024);
-        if kib < 1024 {
-            self.c.t1("attachment-size-kib", "size", kib)
-        } else {
-            self.c.t1(
-                "attachment-size-mib",
-                "size",
-                attachments::mib(a.size as usize),
-            )
-        }
+        attachments::size_label(&self.c, a)
     }
 }
 

@@ -220,6 +220,14 @@ pub async fn send_with(
             )
             .await?;
     }
+    // Stored and committed: open pages of this thread, on every instance, fetch it (ids only).
+    let event = alcove_store::Event::MessageAppended {
+        thread: access.thread.id,
+        message: id,
+    };
+    if let Err(e) = state.events.publish(&event).await {
+        tracing::warn!(error = %e, "the live event of a message was not published");
+    }
 
     let arrival = policy.arrival(now);
     let mut risk = Level::None;

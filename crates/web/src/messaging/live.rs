@@ -1,0 +1,376 @@
+//! Live updates (issue 7): an open thread page shows a new message without a reload, on any
+//! instance of the practice (events cross instances through the store's event bus).
+//!
+//! The WebSocket `/ws` carries only ids. A page subscribes to its thread; the server checks
+//! the same rule the page itself does ([`ThreadAccess`]) and records the watch in the audit
+//! log. When a message is stored the page is told its id, and fetches the rendered message
+//! from `GET /messages/{id}/new?after=<last message id>` — an ordinary, audited read that
+//! also moves the reader's read mark. Without JavaScript the page works as before.
+//!
+//! Every frame is a JSON object with a `type` (the later video issue adds WebRTC signalling
+//! to the same socket as new types):
+//!
+//! | from   | `type`          | fields                         | meaning |
+//! | ------ | --------------- | ------------------------------ | ------- |
+//! | page   | `subscribe`     | `thread`, `after`?             | watch a thread; `after` is the last message the page shows |
+//! | page   | `unsubscribe`   | `thread`                       | stop watching |
+//! | server | `subscribed`    | `thread`                       | the watch is in place |
+//! | server | `unsubscribed`  | `thread`                       | the watch ended |
+//! | server | `message`       | `thread`, `message`            | a message is in the thread (fetch what follows `after`) |
+//! | server | `resync`        |                                | events may have been lost: fetch what is new in every watched thread |
+//! | server | `error`         | `code`, `message`              | a frame was refused (`bad_request`, `not_found`, `too_many`, `internal`) |
+//!
+//! A thread the caller may not open is `not_found`, like the page. The socket closes with
+//! code 4401 when the session ends (sign-out, idle or absolute timeout, password change).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use alcove_domain::{ClientId, MessageId, ThreadId};
+use alcove_store::{Delivery, Event};
+use askama::Template;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::access::{PlainMessage, ThreadAccess};
+use crate::auth::extract::{ClinicalActor, Why};
+use crate::auth::session::idle_limit;
+use crate::auth::Identity;
+use crate::error::PageError;
+use crate::pages::{render, when, Chrome};
+use crate::services::audit_log::By;
+use crate::state::AppState;
+
+/// Threads one socket may watch at once (a page watches one).
+pub const MAX_WATCHED: usize = 32;
+/// Largest frame a page may send; subscribe frames are about 100 bytes.
+const MAX_FRAME: usize = 4096;
+/// How often an idle socket re-checks that its session is still alive.
+const SESSION_CHECK: Duration = Duration::from_secs(30);
+/// Close code when the session has ended (4000–4999 are the application's).
+pub const CLOSE_SESSION_ENDED: u16 = 4401;
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Incoming {
+    Subscribe {
+        thread: String,
+        #[serde(default)]
+        after: Option<String>,
+    },
+    Unsubscribe {
+        thread: String,
+    },
+}
+
+#[derive(Serialize, Debug, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Outgoing {
+    Subscribed {
+        thread: ThreadId,
+    },
+    Unsubscribed {
+        thread: ThreadId,
+    },
+    Message {
+        thread: ThreadId,
+        message: MessageId,
+    },
+    Resync,
+    Error {
+        code: &'static str,
+        message: &'static str,
+    },
+}
+
+fn error(code: &'static str, message: &'static str) -> Outgoing {
+    Outgoing::Error { code, message }
+}
+
+/// `GET /ws`: a client or clinician, signed in with the page cookie, from this practice's own
+/// origin (`security::websocket_origin_allowed`).
+pub async fn socket(
+    ClinicalActor(who): ClinicalActor,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !crate::security::websocket_origin_allowed(&state, &headers) {
+        return PageError::forbidden().into_response();
+    }
+    upgrade
+        .max_message_size(MAX_FRAME)
+        .max_frame_size(MAX_FRAME)
+        .on_upgrade(move |ws| serve(ws, state, who))
+}
+
+async fn serve(mut ws: WebSocket, state: AppState, who: Identity) {
+    // Subscribe before anything else, so nothing published from now on is missed.
+    let mut events = state.events.subscribe();
+    let mut watching: HashMap<ThreadId, ClientId> = HashMap::new();
+    let mut check = tokio::time::interval(SESSION_CHECK);
+    check.tick().await; // the first tick is immediate; the session was just checked
+    loop {
+        tokio::select! {
+            frame = ws.recv() => {
+                let reply = match frame {
+                    Some(Ok(Message::Text(text))) => {
+                        on_frame(&state, &who, &mut watching, text.as_str()).await
+                    }
+                    Some(Ok(Message::Binary(_))) => {
+                        vec![error("bad_request", "Frames are JSON text.")]
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => vec![],
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                };
+                for r in reply {
+                    if send(&mut ws, &r).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            delivery = events.recv() => {
+                let Some(delivery) = delivery else {
+                    // The bus shut down (the server is stopping): the page will reconnect.
+                    let _ = ws.send(Message::Close(Some(CloseFrame {
+                        code: 1012,
+                        reason: "restarting".into(),
+                    }))).await;
+                    return;
+                };
+                if let Some(out) = on_delivery(&state, &who, &mut watching, delivery).await {
+                    if !session_alive(&state, &who).await {
+                        return close_session_ended(ws).await;
+                    }
+                    if send(&mut ws, &out).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            _ = check.tick() => {
+                if !session_alive(&state, &who).await {
+                    return close_session_ended(ws).await;
+                }
+            }
+        }
+    }
+}
+
+async fn send(ws: &mut WebSocket, out: &Outgoing) -> Result<(), axum::Error> {
+    let text = serde_json::to_string(out).unwrap_or_else(|_| "{\"type\":\"resync\"}".into());
+    ws.send(Message::text(text)).await
+}
+
+async fn close_session_ended(mut ws: WebSocket) {
+    let _ = ws
+        .send(Message::Close(Some(CloseFrame {
+            code: CLOSE_SESSION_ENDED,
+            reason: "signed out".into(),
+        })))
+        .await;
+}
+
+async fn on_frame(
+    state: &AppState,
+    who: &Identity,
+    watching: &mut HashMap<ThreadId, ClientId>,
+    text: &str,
+) -> Vec<Outgoing> {
+    let Ok(frame) = serde_json::from_str::<Incoming>(text) else {
+        return vec![error(
+            "bad_request",
+            "Send {\"type\":\"subscribe\",\"thread\":\"<id>\"} or unsubscribe.",
+        )];
+    };
+    match frame {
+        Incoming::Subscribe { thread, after } => {
+            subscribe(state, who, watching, &thread, after).await
+        }
+        Incoming::Unsubscribe { thread } => match thread.parse::<ThreadId>() {
+            Ok(id) if watching.remove(&id).is_some() => vec![Outgoing::Unsubscribed { thread: id }],
+            _ => vec![error("not_found", "Not watching that thread.")],
+        },
+    }
+}
+
+async fn subscribe(
+    state: &AppState,
+    who: &Identity,
+    watching: &mut HashMap<ThreadId, ClientId>,
+    thread: &str,
+    after: Option<String>,
+) -> Vec<Outgoing> {
+    let not_found = || vec![error("not_found", "No such thread.")];
+    let Ok(id) = thread.parse::<ThreadId>() else {
+        return not_found();
+    };
+    if !watching.contains_key(&id) && watching.len() >= MAX_WATCHED {
+        return vec![error("too_many", "Too many threads on one connection.")];
+    }
+    let access = match ThreadAccess::check(state, who.clone(), id).await {
+        Ok(a) => a,
+        Err(Why::Internal) => return vec![error("internal", "Please try again.")],
+        Err(_) => return not_found(),
+    };
+    let client = access.thread.client_id;
+    // Watching a thread is a look at the client's record: it shows in their access history.
+    if let Err(e) = state
+        .audit
+        .record(
+            By::User(who.user_id, who.role),
+            "thread.watch",
+            Some(client),
+            &format!("thread:{id}"),
+        )
+        .await
+    {
+        tracing::error!(error = %e, "could not audit a thread watch");
+        return vec![error("internal", "Please try again.")];
+    }
+    watching.insert(id, client);
+    let mut out = vec![Outgoing::Subscribed { thread: id }];
+    // A message stored between the page's render and this watch: say so now.
+    match state.store.messages(id).await {
+        Ok(all) => {
+            if let Some(last) = all.last() {
+                if after.as_deref() != Some(last.id.to_string().as_str()) {
+                    out.push(Outgoing::Message {
+                        thread: id,
+                        message: last.id,
+                    });
+                }
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look for messages missed before a watch");
+            out.push(Outgoing::Resync);
+        }
+    }
+    out
+}
+
+/// What the page hears of a delivery: only events of threads it watches and may still open.
+async fn on_delivery(
+    state: &AppState,
+    who: &Identity,
+    watching: &mut HashMap<ThreadId, ClientId>,
+    d: Delivery,
+) -> Option<Outgoing> {
+    match d {
+        Delivery::Missed => (!watching.is_empty()).then_some(Outgoing::Resync),
+        Delivery::Event(Event::MessageAppended { thread, message }) => {
+            watching.get(&thread)?;
+            // The care team may have changed since the watch began.
+            match ThreadAccess::check(state, who.clone(), thread).await {
+                Ok(_) => Some(Outgoing::Message { thread, message }),
+                Err(Why::Internal) => Some(Outgoing::Resync),
+                Err(_) => {
+                    watching.remove(&thread);
+                    Some(Outgoing::Unsubscribed { thread })
+                }
+            }
+        }
+    }
+}
+
+/// The socket lives only as long as the session that opened it: signed out, timed out (idle
+/// or absolute) or ended by a password change, it closes.
+async fn session_alive(state: &AppState, who: &Identity) -> bool {
+    let Ok(Some(s)) = state.store.session(&who.session.token_hash).await else {
+        return false;
+    };
+    let now = state.clock.now();
+    if now >= s.expires_at || now - s.last_seen_at >= idle_limit(state, who.role) {
+        return false;
+    }
+    match state.store.user_by_id(who.user_id).await {
+        Ok(u) => s.created_at >= u.password_changed_at,
+        Err(_) => false,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct After {
+    #[serde(default)]
+    after: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "messaging/new.html")]
+struct NewMessages {
+    c: Chrome,
+    /// The thread, for attachment links.
+    id: String,
+    messages: Vec<PlainMessage>,
+    attachments: Vec<super::attachments::AttachmentInfo>,
+}
+
+impl NewMessages {
+    fn when(&self, m: &PlainMessage) -> String {
+        when(&m.sent_at)
+    }
+    fn attachments_of(&self, m: &PlainMessage) -> Vec<&super::attachments::AttachmentInfo> {
+        super::attachments::of_message(&self.attachments, m)
+    }
+    fn size(&self, a: &super::attachments::AttachmentInfo) -> String {
+        super::attachments::size_label(&self.c, a)
+    }
+}
+
+/// `GET /messages/{id}/new?after=<message id>`: the messages after that one, rendered as on the
+/// thread page (list items only). Audited like opening the thread, and marks them read.
+pub async fn new_messages(
+    access: ThreadAccess,
+    c: Chrome,
+    State(state): State<AppState>,
+    Query(q): Query<After>,
+) -> Result<Html<String>, PageError> {
+    let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<MessageId>().map_err(|_| PageError::not_found())?),
+    };
+    let messages = access.read_after(&state, after).await?;
+    let attachments =
+        super::attachments::of_thread(&state, access.thread.client_id, access.thread.id).await?;
+    render(&NewMessages {
+        c,
+        id: access.thread.id.to_string(),
+        messages,
+        attachments,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_json_objects_with_a_type() {
+        let t = ThreadId(uuid::Uuid::nil());
+        let m = MessageId(uuid::Uuid::nil());
+        let nil = "00000000-0000-0000-0000-000000000000";
+        assert_eq!(
+            serde_json::to_string(&Outgoing::Message {
+                thread: t,
+                message: m
+            })
+            .unwrap(),
+            format!("{{\"type\":\"message\",\"thread\":\"{nil}\",\"message\":\"{nil}\"}}")
+        );
+        assert_eq!(
+            serde_json::to_string(&Outgoing::Resync).unwrap(),
+            "{\"type\":\"resync\"}"
+        );
+        assert!(matches!(
+            serde_json::from_str::<Incoming>(&format!(
+                "{{\"type\":\"subscribe\",\"thread\":\"{nil}\"}}"
+            )),
+            Ok(Incoming::Subscribe { after: None, .. })
+        ));
+        assert!(serde_json::from_str::<Incoming>("{\"type\":\"offer\"}").is_err());
+        assert!(serde_json::from_str::<Incoming>("{\"thread\":\"x\"}").is_err());
+    }
+}
