@@ -10,11 +10,19 @@ pub fn routes() -> RouteTable {
     RouteTable::new().get("/static/{name}", asset)
 }
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "app.css",
-    "text/css; charset=utf-8",
-    include_str!("../static/app.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/app.css"),
+    ),
+    // Autosaves the intake form's draft (issue 5).
+    (
+        "intake.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/intake.js"),
+    ),
+];
 
 async fn asset(Path(name): Path<String>) -> Response {
     match FILES.iter().find(|(n, _, _)| *n == name) {
