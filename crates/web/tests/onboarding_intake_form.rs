@@ -740,7 +740,7 @@ on_both_backends!(
             .iter()
             .map(|s| {
                 home.find(&format!(r#"id="path-{}""#, s.as_str()))
-                    .expect(s.as_str())
+                    .unwrap_or_else(|| panic!("no step {s} on the home page"))
             })
             .collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "steps in path order");
