@@ -487,6 +487,9 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
     alcove_web::onboarding::screening::seed_demo(state)
         .await
         .map_err(DemoError::Other)?;
+    alcove_web::onboarding::intake::seed_demo(state)
+        .await
+        .map_err(DemoError::Other)?;
     alcove_web::onboarding::consent::seed_demo(state)
         .await
         .map_err(|e| DemoError::Other(format!("onboarding: {e:?}")))?;

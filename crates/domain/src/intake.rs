@@ -565,7 +565,9 @@ impl FieldInput {
     /// The editor's form filled in from an existing field.
     pub fn of(field: &Field) -> FieldInput {
         let (max, min) = match &field.kind {
-            FieldKind::Text { max } | FieldKind::LongText { max } => (max.to_string(), String::new()),
+            FieldKind::Text { max } | FieldKind::LongText { max } => {
+                (max.to_string(), String::new())
+            }
             FieldKind::Number { min, max } => (max.to_string(), min.to_string()),
             _ => (String::new(), String::new()),
         };
@@ -600,13 +602,19 @@ pub enum EditProblem {
     /// Another field of the form has this name.
     NameTaken,
     Missing,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     KindUnknown,
     NotAWholeNumber,
     /// A text limit outside 1 to `limit`.
-    LimitOutOfRange { limit: u32 },
+    LimitOutOfRange {
+        limit: u32,
+    },
     MinAboveMax,
-    TooFewOptions { least: usize },
+    TooFewOptions {
+        least: usize,
+    },
     TooManyOptions,
     /// Two options with this stored value.
     DuplicateOption(String),
@@ -645,7 +653,9 @@ impl fmt::Display for EditProblem {
             EditProblem::NoSuchSection => f.write_str("no such section"),
             EditProblem::LastField => f.write_str("a form needs at least one question"),
             EditProblem::CannotMove => f.write_str("it cannot move further"),
-            EditProblem::NoChanges => f.write_str("nothing has changed since the published version"),
+            EditProblem::NoChanges => {
+                f.write_str("nothing has changed since the published version")
+            }
             EditProblem::Broken(why) => f.write_str(why),
         }
     }
@@ -679,12 +689,21 @@ fn slug(label: &str) -> String {
 
 fn parse_options(text: &str, errors: &mut Vec<EditError>) -> Vec<ChoiceOption> {
     let mut options = Vec::new();
-    for (i, line) in text.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         let (value, label) = match line.split_once('|') {
             Some((v, l)) => (v.trim().to_string(), l.trim().to_string()),
             None => {
                 let v = slug(line);
-                let v = if v.is_empty() { format!("option_{}", i + 1) } else { v };
+                let v = if v.is_empty() {
+                    format!("option_{}", i + 1)
+                } else {
+                    v
+                };
                 (v, line.to_string())
             }
         };
@@ -745,7 +764,10 @@ impl FieldInput {
                 None => default,
                 Some(n) if (1..=i64::from(most)).contains(&n) => n as u32,
                 Some(_) => {
-                    errors.push(edit_err("max", EditProblem::LimitOutOfRange { limit: most }));
+                    errors.push(edit_err(
+                        "max",
+                        EditProblem::LimitOutOfRange { limit: most },
+                    ));
                     default
                 }
             }
@@ -902,7 +924,10 @@ impl FormDefinition {
 
     /// The edited copy as the next version after `published`: refused when nothing changed,
     /// and checked whole before it may be published.
-    pub fn as_next_version(&self, published: &FormDefinition) -> Result<FormDefinition, EditProblem> {
+    pub fn as_next_version(
+        &self,
+        published: &FormDefinition,
+    ) -> Result<FormDefinition, EditProblem> {
         if self.title == published.title && self.sections == published.sections {
             return Err(EditProblem::NoChanges);
         }
@@ -913,8 +938,9 @@ impl FormDefinition {
         };
         // The editor builds fields through `FieldInput::to_field`, which keeps the rules
         // `check` holds; anything else is refused rather than published.
-        next.check()
-            .map_err(|e| EditProblem::Broken(e.first().map(ToString::to_string).unwrap_or_default()))?;
+        next.check().map_err(|e| {
+            EditProblem::Broken(e.first().map(ToString::to_string).unwrap_or_default())
+        })?;
         Ok(next)
     }
 }
@@ -1202,11 +1228,17 @@ mod tests {
         );
         let errs = validate_answers(
             &def,
-            &answers(&[("primary_care_phone", "call me"), ("work_email", "sam at home")]),
+            &answers(&[
+                ("primary_care_phone", "call me"),
+                ("work_email", "sam at home"),
+            ]),
             false,
         )
         .unwrap_err();
-        let got: Vec<_> = errs.iter().map(|e| (e.field.as_str(), &e.problem)).collect();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), &e.problem))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -1216,10 +1248,7 @@ mod tests {
         );
         // What was given reads back as the form sends it.
         let raw = raw_of(&ok, &def);
-        assert_eq!(
-            raw["work_email"],
-            RawAnswer::One("sam@example.org".into())
-        );
+        assert_eq!(raw["work_email"], RawAnswer::One("sam@example.org".into()));
         assert_eq!(validate_answers(&def, &raw, false).unwrap(), ok);
     }
 
@@ -1236,19 +1265,36 @@ mod tests {
             f.kind,
             FieldKind::Choice {
                 options: vec![
-                    ChoiceOption { value: "morning".into(), label: "Morning".into() },
-                    ChoiceOption { value: "afternoon".into(), label: "In the afternoon".into() },
-                    ChoiceOption { value: "evening".into(), label: "Evening".into() },
+                    ChoiceOption {
+                        value: "morning".into(),
+                        label: "Morning".into()
+                    },
+                    ChoiceOption {
+                        value: "afternoon".into(),
+                        label: "In the afternoon".into()
+                    },
+                    ChoiceOption {
+                        value: "evening".into(),
+                        label: "Evening".into()
+                    },
                 ]
             }
         );
         let mut n = input("sleep_hours", "Hours of sleep", "number");
         n.min = "0".into();
         n.max = "24".into();
-        assert_eq!(n.to_field(taken).unwrap().kind, FieldKind::Number { min: 0, max: 24 });
         assert_eq!(
-            input("notes", "Notes", "long_text").to_field(taken).unwrap().kind,
-            FieldKind::LongText { max: DEFAULT_LONG_TEXT_MAX }
+            n.to_field(taken).unwrap().kind,
+            FieldKind::Number { min: 0, max: 24 }
+        );
+        assert_eq!(
+            input("notes", "Notes", "long_text")
+                .to_field(taken)
+                .unwrap()
+                .kind,
+            FieldKind::LongText {
+                max: DEFAULT_LONG_TEXT_MAX
+            }
         );
         for k in KINDS {
             let mut i = input("q", "Q", k);
@@ -1289,12 +1335,17 @@ mod tests {
         let mut range = input("x", "X", "number");
         range.min = "5".into();
         range.max = "1".into();
-        assert_eq!(range.to_field(taken).unwrap_err()[0].problem, EditProblem::MinAboveMax);
+        assert_eq!(
+            range.to_field(taken).unwrap_err()[0].problem,
+            EditProblem::MinAboveMax
+        );
         let mut long = input("x", "X", "text");
         long.max = "5000".into();
         assert_eq!(
             long.to_field(taken).unwrap_err()[0].problem,
-            EditProblem::LimitOutOfRange { limit: MAX_TEXT_LIMIT }
+            EditProblem::LimitOutOfRange {
+                limit: MAX_TEXT_LIMIT
+            }
         );
         assert_eq!(
             input("x", "X", "essay").to_field(taken).unwrap_err()[0].problem,
@@ -1326,7 +1377,10 @@ mod tests {
         assert_eq!(copy.locate("reason"), Some((0, 7)));
         copy.move_field("reason", false).unwrap();
         assert_eq!(copy.locate("reason"), Some((1, 0)));
-        assert_eq!(copy.move_field("pronouns", true), Err(EditProblem::CannotMove));
+        assert_eq!(
+            copy.move_field("pronouns", true),
+            Err(EditProblem::CannotMove)
+        );
         assert_eq!(
             copy.move_field("accessibility_details", false),
             Err(EditProblem::CannotMove)
@@ -1352,8 +1406,11 @@ mod tests {
             copy.remove_field(f).unwrap();
         }
         assert_eq!(copy.sections.len(), sections - 1);
-        copy.add_section("Access", &input("access", "Anything we should change?", "long_text"))
-            .unwrap();
+        copy.add_section(
+            "Access",
+            &input("access", "Anything we should change?", "long_text"),
+        )
+        .unwrap();
         assert_eq!(
             copy.add_section(" ", &input("x", "X", "text")).unwrap_err()[0].input,
             "title"

@@ -26,6 +26,12 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../static/live.js"),
     ),
+    // Autosaves the intake form's draft (issue 5).
+    (
+        "intake.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/intake.js"),
+    ),
 ];
 
 async fn asset(Path(name): Path<String>) -> Response {

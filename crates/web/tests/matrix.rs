@@ -328,6 +328,20 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
             ("POST", "/clients/{client}/releases/disclose"),
             CareTeamClinician,
         ),
+        // Issue 5, part 3: the client's intake form, the care team's view, the practice's editor.
+        (("GET", "/me/intake"), Only(&[ClientOwn, ClientOther])),
+        (("POST", "/me/intake"), Only(&[ClientOwn, ClientOther])),
+        (
+            ("POST", "/me/intake/draft"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (("GET", "/clients/{client}/intake"), CareTeamClinician),
+        (("GET", "/admin/intake"), Only(&[Admin])),
+        (("POST", "/admin/intake/fields"), Only(&[Admin])),
+        (("GET", "/admin/intake/fields/{field}"), Only(&[Admin])),
+        (("POST", "/admin/intake/fields/{field}"), Only(&[Admin])),
+        (("POST", "/admin/intake/publish"), Only(&[Admin])),
+        (("POST", "/admin/intake/discard"), Only(&[Admin])),
     ])
 }
 
@@ -638,6 +652,7 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             .replace("{attachment}", &attachment_id)
             .replace("{slug}", "dana-whitfield")
             .replace("{name}", "app.css")
+            .replace("{field}", "reason")
             .replace("{instrument}", "phq9")
             .replace("{kind}", "telehealth_informed_consent")
             .replace("{signature}", "1")

@@ -3,8 +3,9 @@
 use alcove_domain::Role;
 use alcove_store::{ClientRecord, User};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
+use serde::Deserialize;
 
 use crate::auth::extract::Actor;
 use crate::error::PageError;
@@ -43,6 +44,15 @@ struct HomePage {
     urgent_screening: Vec<(String, String)>,
     /// Messages waiting unread for a client or clinician, across their threads (a count only).
     unread: usize,
+    /// The client's path to online sessions (issue 5), from `onboarding::readiness_of`.
+    path: Vec<crate::onboarding::path::PathStep>,
+    path_ready: bool,
+    path_status: String,
+    /// The client has just sent their intake form.
+    intake_sent: bool,
+    /// Each caseload client's place on the path ("Ready", "Getting ready: 6 of 9"), in
+    /// caseload order, from the same `readiness_of`.
+    caseload_status: Vec<String>,
 }
 
 impl HomePage {
@@ -53,12 +63,22 @@ impl HomePage {
             .find(|(c, _)| *c == client.id)
             .map(|(_, h)| h.as_str())
     }
+    /// The path status of the caseload's `i`th client.
+    fn status_at(&self, i: &usize) -> &str {
+        self.caseload_status.get(*i).map_or("", String::as_str)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    intake: Option<String>,
 }
 
 pub async fn home(
     Actor(who): Actor,
     c: Chrome,
     State(state): State<AppState>,
+    Query(q): Query<HomeQuery>,
 ) -> Result<Html<String>, PageError> {
     let mut page = HomePage {
         c,
@@ -75,6 +95,11 @@ pub async fn home(
         notices: vec![],
         urgent_screening: vec![],
         unread: 0,
+        path: vec![],
+        path_ready: false,
+        path_status: String::new(),
+        intake_sent: q.intake.as_deref() == Some("sent"),
+        caseload_status: vec![],
     };
     if matches!(who.role, Role::Client | Role::Clinician) {
         page.unread =
@@ -112,6 +137,10 @@ pub async fn home(
                 if alcove_domain::policy::needs_acknowledgment(current, done) {
                     page.policy_to_acknowledge = current;
                 }
+                let readiness = crate::onboarding::readiness_of(&state, me.id).await?;
+                page.path = crate::onboarding::path::steps(&page.c.tr, &readiness);
+                page.path_ready = readiness.ready;
+                page.path_status = crate::onboarding::path::status(&page.c.tr, &readiness);
             }
         }
         Role::Clinician => {
@@ -130,6 +159,12 @@ pub async fn home(
                         "caseload",
                     )
                     .await?;
+            }
+            // Where each client stands on the path, after the views above are logged.
+            for client in &page.caseload {
+                let readiness = crate::onboarding::readiness_of(&state, client.id).await?;
+                page.caseload_status
+                    .push(crate::onboarding::path::status(&page.c.tr, &readiness));
             }
         }
         Role::Supervisor => {

@@ -85,3 +85,97 @@ pub async fn api(
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(api))]
 pub struct ApiDoc;
+
+// ---------------------------------------------------------------------------------------
+// The path as pages show it: the client's home and the clinician's caseload read the same
+// `readiness_of`, so what a client sees, what the clinician sees and what scheduling
+// enforces cannot disagree.
+// ---------------------------------------------------------------------------------------
+
+/// One step of the path on the client's home.
+pub struct PathStep {
+    /// `invited`, `account`, ... (for ids and tests).
+    pub key: &'static str,
+    pub label: String,
+    /// What the client does (or what happens) to complete it.
+    pub todo: String,
+    pub done: bool,
+    /// The first step not done.
+    pub current: bool,
+    /// Where the step is done, when the client does it in the portal.
+    pub href: Option<&'static str>,
+}
+
+/// Where the client completes a step, when it is done in their portal (identity checks and
+/// the assessment are the clinician's; the invitation is already behind them).
+/// The one place a step's page is named: add the phone-code page here when it exists.
+pub fn step_link(step: Step) -> Option<&'static str> {
+    match step {
+        Step::Invited | Step::IdentityVerified | Step::Assessment => None,
+        Step::Account => Some("/account"),
+        // Email is verified by the invitation link; the phone code page belongs to the
+        // verification part (not linked until it exists).
+        Step::ContactVerified => None,
+        Step::Intake => Some("/me/intake"),
+        Step::Screening => Some("/me/screening"),
+        Step::Consents => Some("/me/consents"),
+        Step::EmergencyPlan => Some("/me/emergency-plan"),
+    }
+}
+
+fn step_label(tr: &crate::i18n::Tr, step: Step) -> String {
+    match step {
+        Step::Invited => tr.t("path-step-invited"),
+        Step::Account => tr.t("path-step-account"),
+        Step::ContactVerified => tr.t("path-step-contact"),
+        Step::IdentityVerified => tr.t("path-step-identity"),
+        Step::Intake => tr.t("path-step-intake"),
+        Step::Screening => tr.t("path-step-screening"),
+        Step::Consents => tr.t("path-step-consents"),
+        Step::EmergencyPlan => tr.t("path-step-emergency-plan"),
+        Step::Assessment => tr.t("path-step-assessment"),
+    }
+}
+
+fn step_todo(tr: &crate::i18n::Tr, step: Step) -> String {
+    match step {
+        Step::Invited => tr.t("path-todo-invited"),
+        Step::Account => tr.t("path-todo-account"),
+        Step::ContactVerified => tr.t("path-todo-contact"),
+        Step::IdentityVerified => tr.t("path-todo-identity"),
+        Step::Intake => tr.t("path-todo-intake"),
+        Step::Screening => tr.t("path-todo-screening"),
+        Step::Consents => tr.t("path-todo-consents"),
+        Step::EmergencyPlan => tr.t("path-todo-emergency-plan"),
+        Step::Assessment => tr.t("path-todo-assessment"),
+    }
+}
+
+/// Every step in path order, with where the client stands.
+pub fn steps(tr: &crate::i18n::Tr, r: &alcove_domain::onboarding::Readiness) -> Vec<PathStep> {
+    let current = r.next_step();
+    Step::ALL
+        .into_iter()
+        .map(|s| PathStep {
+            key: s.as_str(),
+            label: step_label(tr, s),
+            todo: step_todo(tr, s),
+            done: r.is_done(s),
+            current: current == Some(s),
+            href: step_link(s),
+        })
+        .collect()
+}
+
+/// "Ready" or "Getting ready: 6 of 9", for the caseload.
+pub fn status(tr: &crate::i18n::Tr, r: &alcove_domain::onboarding::Readiness) -> String {
+    if r.ready {
+        tr.t("path-status-ready")
+    } else {
+        tr.t2(
+            "path-status-getting-ready",
+            ("done", r.done.len()),
+            ("total", Step::ALL.len()),
+        )
+    }
+}
