@@ -464,7 +464,8 @@ fn print_demo(dir: &Path, addr: &str, accounts: &[demo::DemoAccount], sms_log: b
     if sms_log {
         println!(
             "  texts:   {} (DEVELOPMENT SMS GATEWAY: nothing is sent)",
-            dir.join(alcove_web::services::sms::SMS_OUTBOX_FILE).display()
+            dir.join(alcove_web::services::sms::SMS_OUTBOX_FILE)
+                .display()
         );
     }
     println!();

@@ -33,7 +33,9 @@ pub struct PhoneNumber(String);
 pub enum PhoneError {
     #[error("phone: enter a phone number")]
     Missing,
-    #[error("phone: this is not a phone number; write it with the country code, e.g. +1 617 555 0123")]
+    #[error(
+        "phone: this is not a phone number; write it with the country code, e.g. +1 617 555 0123"
+    )]
     Unparsable,
     #[error("phone: this number does not exist in its country's numbering plan")]
     Invalid,
@@ -145,13 +147,15 @@ pub enum ResendError {
 }
 
 fn hash(salt: &str, code: &str) -> String {
+    use std::fmt::Write as _;
     let mut h = Sha256::new();
     h.update(salt.as_bytes());
     h.update(code.as_bytes());
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// `true` for exactly six ASCII digits (spaces around are trimmed by the caller).
@@ -161,7 +165,10 @@ pub fn is_code_shaped(code: &str) -> bool {
 
 impl PhoneChallenge {
     /// Whether a (new) code may be sent now, given the challenge already stored (if any).
-    pub fn may_send(previous: Option<&PhoneChallenge>, now: DateTime<Utc>) -> Result<(), ResendError> {
+    pub fn may_send(
+        previous: Option<&PhoneChallenge>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ResendError> {
         let Some(p) = previous else {
             return Ok(());
         };

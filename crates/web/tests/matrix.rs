@@ -309,7 +309,10 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         // or release in the path is Alex's: another client is told it does not exist.
         (("GET", "/me/contact"), Only(&[ClientOwn, ClientOther])),
         (("POST", "/me/contact"), Only(&[ClientOwn, ClientOther])),
-        (("POST", "/me/contact/verify"), Only(&[ClientOwn, ClientOther])),
+        (
+            ("POST", "/me/contact/verify"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
         (
             ("GET", "/me/consents/{kind}/{signature}/pdf"),
             Only(&[ClientOwn]),
@@ -322,7 +325,10 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/me/releases"), Only(&[ClientOwn, ClientOther])),
         (("POST", "/me/releases"), Only(&[ClientOwn, ClientOther])),
         (("GET", "/me/releases/{release}/pdf"), Only(&[ClientOwn])),
-        (("POST", "/me/releases/{release}/revoke"), Only(&[ClientOwn])),
+        (
+            ("POST", "/me/releases/{release}/revoke"),
+            Only(&[ClientOwn]),
+        ),
         (("GET", "/clients/{client}/releases"), CareTeamClinician),
         (
             ("POST", "/clients/{client}/releases/disclose"),

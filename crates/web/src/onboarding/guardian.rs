@@ -120,15 +120,20 @@ async fn staff_page(
         .and_then(|d| d.date_of_birth)
         .and_then(|dob| age_on(dob, today).ok());
     let j = &access.client.home_jurisdiction;
-    let rule = AgeOfConsent::builtin().ok().and_then(|t| t.rule(j)).map(|r| {
-        (
-            r.self_consent_age(),
-            r.citation.clone().unwrap_or_else(|| c.t("guardian-no-citation")),
-            r.notes.clone(),
-            r.source.clone(),
-            r.as_of.to_string(),
-        )
-    });
+    let rule = AgeOfConsent::builtin()
+        .ok()
+        .and_then(|t| t.rule(j))
+        .map(|r| {
+            (
+                r.self_consent_age(),
+                r.citation
+                    .clone()
+                    .unwrap_or_else(|| c.t("guardian-no-citation")),
+                r.notes.clone(),
+                r.source.clone(),
+                r.as_of.to_string(),
+            )
+        });
     let g = requirement(state, client).await?;
     let status = match &g {
         GuardianConsent::NotRequired => c.t("guardian-status-not-required"),
@@ -155,7 +160,12 @@ async fn staff_page(
                 .await?
                 .map(|d| d.title)
                 .unwrap_or_default();
-            signed.push((title, s.value.version, s.value.signer_name, when(&s.value.at)));
+            signed.push((
+                title,
+                s.value.version,
+                s.value.signer_name,
+                when(&s.value.at),
+            ));
         }
     }
     Ok(StaffPage {
@@ -284,7 +294,11 @@ pub async fn invite(
         .await?;
     if state
         .mailer
-        .notify(who.user_id, &email, &Notification::GuardianInvitation { token })
+        .notify(
+            who.user_id,
+            &email,
+            &Notification::GuardianInvitation { token },
+        )
         .await
         .is_err()
     {
@@ -352,7 +366,11 @@ async fn guardian_view(
     let client = state.store.client(inv.client).await?;
     let details = state
         .docs
-        .latest::<ClientDetails>(DocKind::ClientDetails, Owner::Client(inv.client), DETAILS_KEY)
+        .latest::<ClientDetails>(
+            DocKind::ClientDetails,
+            Owner::Client(inv.client),
+            DETAILS_KEY,
+        )
         .await?
         .map(|v| v.value);
     let client_name = details
@@ -371,7 +389,12 @@ async fn guardian_view(
             .rev()
             .find(|s| s.value.at >= inv.invited_at)
         {
-            signed.push((kind.as_str(), doc.title.clone(), s.value.version, when(&s.value.at)));
+            signed.push((
+                kind.as_str(),
+                doc.title.clone(),
+                s.value.version,
+                when(&s.value.at),
+            ));
         }
         docs.push(DocView {
             kind: kind.as_str(),
@@ -454,7 +477,12 @@ pub async fn guardian_sign(
         }
     };
     let current_hashes: Vec<String> = docs.iter().map(|d| d.content_hash.to_string()).collect();
-    if shown != current_hashes.iter().map(String::as_str).collect::<Vec<_>>() {
+    if shown
+        != current_hashes
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    {
         let msg = c.t("consent-error-changed");
         return fail(c, StatusCode::CONFLICT, vec![msg]).await;
     }
@@ -479,7 +507,14 @@ pub async fn guardian_sign(
     };
     match state
         .docs
-        .save(DocKind::Invitation, Owner::Practice, &key, version, &used, None)
+        .save(
+            DocKind::Invitation,
+            Owner::Practice,
+            &key,
+            version,
+            &used,
+            None,
+        )
         .await
     {
         Ok(_) => {}
@@ -552,6 +587,10 @@ pub async fn guardian_copy(
         .await?;
     Ok(pdf_response(
         bytes,
-        &format!("{}-v{}-guardian-signed.pdf", kind.as_str(), sig.value.version),
+        &format!(
+            "{}-v{}-guardian-signed.pdf",
+            kind.as_str(),
+            sig.value.version
+        ),
     ))
 }

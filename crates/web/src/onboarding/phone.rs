@@ -112,9 +112,15 @@ async fn show(
     });
     Ok(ContactPage {
         email: user.email.as_str().to_owned(),
-        email_verified: d.as_ref().and_then(|d| d.email_verified_at).map(|t| when(&t)),
+        email_verified: d
+            .as_ref()
+            .and_then(|d| d.email_verified_at)
+            .map(|t| when(&t)),
         phone: d.as_ref().and_then(|d| d.phone.clone()),
-        phone_verified: d.as_ref().and_then(|d| d.phone_verified_at).map(|t| when(&t)),
+        phone_verified: d
+            .as_ref()
+            .and_then(|d| d.phone_verified_at)
+            .map(|t| when(&t)),
         pending,
         sms_enabled: state.sms.enabled(),
         entered_phone,

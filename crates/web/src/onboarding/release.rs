@@ -307,7 +307,8 @@ pub async fn create(
         Ok(a) => match a.document(&template) {
             Err(e) => (None, None, Err(vec![e])),
             Ok(doc) => {
-                let sig = Signature::sign(&doc, &f.name, f.agree.is_some(), SignerRole::Client, now);
+                let sig =
+                    Signature::sign(&doc, &f.name, f.agree.is_some(), SignerRole::Client, now);
                 (Some(a), Some(doc), sig)
             }
         },
@@ -318,10 +319,18 @@ pub async fn create(
             errors.extend(errs.iter().map(|e| c.t(error_key(e))));
         }
         // Field errors hide the signature's; show those too when the fields were fine.
-        if f.name.trim().is_empty() && !errors.iter().any(|e| *e == c.t(error_key(&ConsentError::SignerNameMissing))) {
+        if f.name.trim().is_empty()
+            && !errors
+                .iter()
+                .any(|e| *e == c.t(error_key(&ConsentError::SignerNameMissing)))
+        {
             errors.push(c.t(error_key(&ConsentError::SignerNameMissing)));
         }
-        if f.agree.is_none() && !errors.iter().any(|e| *e == c.t(error_key(&ConsentError::NotAgreed))) {
+        if f.agree.is_none()
+            && !errors
+                .iter()
+                .any(|e| *e == c.t(error_key(&ConsentError::NotAgreed)))
+        {
             errors.push(c.t(error_key(&ConsentError::NotAgreed)));
         }
         let page = client_view(&state, &who, c, form, None, errors).await?;
@@ -530,7 +539,12 @@ pub async fn disclose(
     if let Err(why) = v.value.in_force(now.date_naive()) {
         state
             .audit
-            .record(by, "release.disclosure_refused", Some(client), &format!("release:{}", v.key))
+            .record(
+                by,
+                "release.disclosure_refused",
+                Some(client),
+                &format!("release:{}", v.key),
+            )
             .await?;
         let msg = match why {
             NotInForce::Revoked(at) => c.t1("release-refused-revoked", "at", when(&at)),
@@ -554,7 +568,12 @@ pub async fn disclose(
     save_after(&state, client, &v, &next, who.user_id).await?;
     state
         .audit
-        .record(by, "release.disclosed", Some(client), &format!("release:{}", v.key))
+        .record(
+            by,
+            "release.disclosed",
+            Some(client),
+            &format!("release:{}", v.key),
+        )
         .await?;
     Ok(Redirect::to(&format!("/clients/{client}/releases?disclosed=1")).into_response())
 }

@@ -174,7 +174,9 @@ mod tests {
     async fn the_development_gateway_writes_marked_lines_and_off_refuses() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(SMS_OUTBOX_FILE);
-        let gw = SmsSetting::parse("log", Some(dir.path())).unwrap().gateway();
+        let gw = SmsSetting::parse("log", Some(dir.path()))
+            .unwrap()
+            .gateway();
         let to = PhoneNumber::parse("+1 617 555 0123").unwrap();
         gw.send(&to, "Your code is 123456.\nBye").await.unwrap();
         let written = std::fs::read_to_string(&file).unwrap();
