@@ -289,8 +289,8 @@ mod tests {
             "+16175550123"
         );
         assert_eq!(
-            PhoneNumber::parse("+44 7700 900123").unwrap().as_str(),
-            "+447700900123"
+            PhoneNumber::parse("+44 7400 123456").unwrap().as_str(),
+            "+447400123456"
         );
         assert_eq!(PhoneNumber::parse("  "), Err(PhoneError::Missing));
         assert_eq!(

@@ -146,6 +146,8 @@ for_both_backends!(
         let (s, v) = post_json(&app, &alex, &thread, json!({"body": "See you Thursday."})).await;
         assert_eq!(s, 201, "{v}");
         assert!(v.get("crisis").is_none(), "{v}");
+        // A minute later (messages in the same instant have no defined order).
+        clock.advance(chrono::Duration::minutes(1));
 
         let (s, v) = post_json(&app, &alex, &thread, json!({ "body": CRISIS })).await;
         assert_eq!(s, 201, "delivered as usual: {v}");
@@ -485,6 +487,7 @@ for_both_backends!(
         )
         .await;
         assert_eq!(s, 201, "{v}");
+        clock.advance(chrono::Duration::minutes(1));
         let (s, v) = post_file(&app, &alex, &thread, "", "drawing.png", png()).await;
         assert_eq!(s, 201, "a file alone is a message: {v}");
 

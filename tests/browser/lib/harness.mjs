@@ -60,8 +60,12 @@ export function freePort() {
 /**
  * Starts `alcove demo --data <fresh dir> --addr 127.0.0.1:<free port>` and waits for /healthz.
  * Returns { url, dir, accounts, stop(), log() }.
+ *
+ * Options (all optional): `env`, extra environment (e.g. ALCOVE_DATABASE_URL); `command`,
+ * `'serve'` instead of `'demo'`; `prepare(dataDir)`, run before the server starts (e.g. to
+ * copy a practice's keys in). A `serve` server has no demo-accounts.json: `accounts` is [].
  */
-export async function startDemoServer() {
+export async function startDemoServer({ env: extraEnv = {}, command = 'demo', prepare } = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(
       `${BINARY} does not exist. The browser tests build nothing: run \`cargo build --workspace --bins\` ` +
@@ -71,18 +75,19 @@ export async function startDemoServer() {
   const dir = mkdtempSync(join(tmpdir(), 'alcove-browser-'));
   const dataDir = join(dir, 'data');
   const logPath = join(dir, 'server.log');
+  if (prepare) await prepare(dataDir);
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const logFd = openSync(logPath, 'a');
-    const env = { ...process.env, ALCOVE_LOG: process.env.ALCOVE_LOG || 'warn' };
+    const env = { ...process.env, ALCOVE_LOG: process.env.ALCOVE_LOG || 'warn', ...extraEnv };
     delete env.ALCOVE_ADDR;
     delete env.ALCOVE_DATA_DIR;
     // A small sh wrapper holds the server on a leash: it stops the server when its stdin (a
     // pipe from this process) closes, so even a test runner killed with SIGKILL leaves no
     // server behind.
-    const child = spawn('/bin/sh', ['-c', LEASH, 'alcove-leash', BINARY, 'demo', '--data', dataDir, '--addr', `127.0.0.1:${port}`], {
+    const child = spawn('/bin/sh', ['-c', LEASH, 'alcove-leash', BINARY, command, '--data', dataDir, '--addr', `127.0.0.1:${port}`], {
       stdio: ['pipe', logFd, logFd],
       env,
     });
@@ -119,7 +124,7 @@ export async function startDemoServer() {
       break;
     }
     const accountsPath = join(dataDir, 'demo-accounts.json');
-    const accounts = JSON.parse(readFileSync(accountsPath, 'utf8'));
+    const accounts = command === 'demo' ? JSON.parse(readFileSync(accountsPath, 'utf8')) : [];
     const stop = async () => {
       if (exited === null) {
         child.stdin.end(); // the leash: the wrapper sends SIGTERM and waits for the server

@@ -104,7 +104,7 @@ async fn all(state: &AppState, client: ClientId) -> Result<Vec<Version<StoredRel
         .docs
         .all(DocKind::ReleaseAuthorisation, Some(Owner::Client(client)))
         .await?;
-    v.sort_by(|a, b| b.value.signature.at.cmp(&a.value.signature.at));
+    v.sort_by_key(|r| std::cmp::Reverse(r.value.signature.at));
     Ok(v)
 }
 
