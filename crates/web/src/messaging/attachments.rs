@@ -270,6 +270,24 @@ pub fn download(info: &AttachmentInfo, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
+/// The attachments of one message, for the templates that list messages.
+pub fn of_message<'a>(
+    all: &'a [AttachmentInfo],
+    m: &super::PlainMessage,
+) -> Vec<&'a AttachmentInfo> {
+    all.iter().filter(|a| a.message_id == m.id).collect()
+}
+
+/// "12 KiB" or "1.5 MiB", in the reader's language.
+pub fn size_label(c: &crate::pages::Chrome, a: &AttachmentInfo) -> String {
+    let kib = a.size.div_ceil(1024);
+    if kib < 1024 {
+        c.t1("attachment-size-kib", "size", kib)
+    } else {
+        c.t1("attachment-size-mib", "size", mib(a.size as usize))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,23 +357,5 @@ mod tests {
         assert_eq!(check("", t, 10).unwrap().file_name, "attachment.txt");
         assert_eq!(mib(10 * 1024 * 1024), "10");
         assert_eq!(mib(13 * 1024 * 1024 / 10 * 10 + 500_000), "13.5");
-    }
-}
-
-/// The attachments of one message, for the templates that list messages.
-pub fn of_message<'a>(
-    all: &'a [AttachmentInfo],
-    m: &super::PlainMessage,
-) -> Vec<&'a AttachmentInfo> {
-    all.iter().filter(|a| a.message_id == m.id).collect()
-}
-
-/// "12 KiB" or "1.5 MiB", in the reader's language.
-pub fn size_label(c: &crate::pages::Chrome, a: &AttachmentInfo) -> String {
-    let kib = a.size.div_ceil(1024);
-    if kib < 1024 {
-        c.t1("attachment-size-kib", "size", kib)
-    } else {
-        c.t1("attachment-size-mib", "size", mib(a.size as usize))
     }
 }
