@@ -4,30 +4,14 @@
 
 mod common;
 
+use common::client_id;
+
 use alcove_domain::emergency::EmergencyPlan;
 use alcove_domain::onboarding::PlanState;
 use alcove_domain::ClientId;
 use alcove_store::{DocKind, Owner};
 use alcove_testkit::{csrf_from, TestApp};
 use reqwest::Client;
-
-async fn client_id(app: &TestApp, name: &str) -> ClientId {
-    let email = app.account_named(name).email.parse().unwrap();
-    let user = app
-        .state
-        .store
-        .user_by_email(&email)
-        .await
-        .unwrap()
-        .expect("demo user");
-    app.state
-        .store
-        .client_by_user(user.id)
-        .await
-        .unwrap()
-        .expect("demo client record")
-        .id
-}
 
 /// Posts a form with the session's CSRF token (read from `page`); returns status and body.
 async fn post(

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::client_id;
+
 use alcove_domain::intake::{Answers, FormDefinition, Value};
 use alcove_domain::onboarding::{Reason, Step};
 use alcove_domain::ClientId;
@@ -14,24 +16,6 @@ use alcove_store::{DocBody, DocKind, Owner};
 use alcove_testkit::{csrf_from, TestApp};
 use alcove_web::onboarding::intake::{Draft, DRAFT_KEY, SUBMITTED_KEY};
 use reqwest::Client;
-
-async fn client_id(app: &TestApp, name: &str) -> ClientId {
-    let email = app.account_named(name).email.parse().unwrap();
-    let user = app
-        .state
-        .store
-        .user_by_email(&email)
-        .await
-        .unwrap()
-        .expect("demo user");
-    app.state
-        .store
-        .client_by_user(user.id)
-        .await
-        .unwrap()
-        .expect("demo client record")
-        .id
-}
 
 /// The value of the hidden input `name` on a page.
 fn hidden(html: &str, name: &str) -> String {

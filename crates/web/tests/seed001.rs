@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::client_id;
+
 use alcove_domain::encounter::EncounterPlan;
 use alcove_domain::transmission::{Channel, Purpose, TransmissionRequest};
 use alcove_domain::ClientId;
@@ -41,25 +43,6 @@ async fn plan_versions(app: &TestApp, client: ClientId) -> Vec<i64> {
         .into_iter()
         .map(|v| v.version)
         .collect()
-}
-
-/// The record id of a demo client.
-async fn client_id(app: &TestApp, name: &str) -> ClientId {
-    let email = app.account_named(name).email.parse().unwrap();
-    let user = app
-        .state
-        .store
-        .user_by_email(&email)
-        .await
-        .unwrap()
-        .expect("demo user");
-    app.state
-        .store
-        .client_by_user(user.id)
-        .await
-        .unwrap()
-        .expect("demo client record")
-        .id
 }
 
 /// Posts a form with the session's CSRF token (read from `page`); returns status and Location.

@@ -127,3 +127,15 @@ pub async fn user_id(app: &TestApp, name: &str) -> alcove_domain::UserId {
         .expect("demo person")
         .id
 }
+
+/// The client record id of a demo client.
+pub async fn client_id(app: &TestApp, name: &str) -> alcove_domain::ClientId {
+    let user = user_id(app, name).await;
+    app.state
+        .store
+        .client_by_user(user)
+        .await
+        .expect("store")
+        .expect("demo client record")
+        .id
+}
