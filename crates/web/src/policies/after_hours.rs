@@ -59,31 +59,7 @@ pub async fn publish(
     text: &PolicyText,
     by: By,
 ) -> Result<i64, PolicyError> {
-    let author = match by {
-        By::User(id, _) => Some(id),
-        By::Anonymous | By::System => None,
-    };
-    let version = state
-        .docs
-        .save(
-            DocKind::PracticePolicy,
-            Owner::Practice,
-            AFTER_HOURS,
-            after,
-            text,
-            author,
-        )
-        .await?;
-    state
-        .audit
-        .record(
-            by,
-            "policy.published",
-            None,
-            &format!("policy:{AFTER_HOURS}:v{version}"),
-        )
-        .await?;
-    Ok(version)
+    super::publish(state, AFTER_HOURS, after, text, by).await
 }
 
 /// One version in the list.

@@ -88,6 +88,19 @@ pub async fn publish_social_media(
     text: &PolicyText,
     by: By,
 ) -> Result<i64, PolicyError> {
+    publish(state, SOCIAL_MEDIA, after, text, by).await
+}
+
+/// Publishes a new version of the practice policy `key` after `after` and writes
+/// `policy.published` (object `policy:{key}:v{version}`) to the audit log. Every practice
+/// policy is published this way.
+async fn publish(
+    state: &AppState,
+    key: &str,
+    after: i64,
+    text: &PolicyText,
+    by: By,
+) -> Result<i64, PolicyError> {
     let author = match by {
         By::User(id, _) => Some(id),
         By::Anonymous | By::System => None,
@@ -97,7 +110,7 @@ pub async fn publish_social_media(
         .save(
             DocKind::PracticePolicy,
             Owner::Practice,
-            SOCIAL_MEDIA,
+            key,
             after,
             text,
             author,
@@ -109,7 +122,7 @@ pub async fn publish_social_media(
             by,
             "policy.published",
             None,
-            &format!("policy:{SOCIAL_MEDIA}:v{version}"),
+            &format!("policy:{key}:v{version}"),
         )
         .await?;
     Ok(version)
