@@ -36,7 +36,6 @@ use crate::records::CareTeamClient;
 use crate::routes::RouteTable;
 use crate::services::audit_log::By;
 use crate::services::mailer::Notification;
-use crate::services::DocError;
 use crate::state::AppState;
 
 /// How long a guardian's link works.
@@ -505,22 +504,7 @@ pub async fn guardian_sign(
         used_at: Some(now),
         ..inv.clone()
     };
-    match state
-        .docs
-        .save(
-            DocKind::Invitation,
-            Owner::Practice,
-            &key,
-            version,
-            &used,
-            None,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(DocError::Changed) => return Err(PageError::new(StatusCode::GONE, "guardian-used")),
-        Err(e) => return Err(e.into()),
-    }
+    super::invite::use_up(&state, &key, version, &used, "guardian-used").await?;
     for doc in &docs {
         if let Err(errs) = sign_as(
             &state,

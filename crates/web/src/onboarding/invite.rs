@@ -311,22 +311,7 @@ pub async fn accept_submit(
         client: Some(client),
         ..inv.clone()
     };
-    match state
-        .docs
-        .save(
-            DocKind::Invitation,
-            Owner::Practice,
-            &key,
-            version,
-            &used,
-            None,
-        )
-        .await
-    {
-        Ok(_) => {}
-        Err(DocError::Changed) => return Err(PageError::new(StatusCode::GONE, "invite-used")),
-        Err(e) => return Err(e.into()),
-    }
+    use_up(&state, &key, version, &used, "invite-used").await?;
     let email: Email = inv.email.parse().map_err(|_| PageError::internal())?;
     state
         .store
@@ -383,4 +368,32 @@ pub async fn accept_submit(
     r.headers_mut()
         .append(header::SET_COOKIE, session_cookie(&state, &tok));
     Ok(r)
+}
+
+/// Marks a single-use link (an invitation document at `version`) as used before anything it
+/// grants is done: a second or concurrent use finds the version changed and is told `gone`
+/// (410).
+pub(super) async fn use_up<T: serde::Serialize>(
+    state: &AppState,
+    key: &str,
+    version: i64,
+    used: &T,
+    gone: &'static str,
+) -> Result<(), PageError> {
+    match state
+        .docs
+        .save(
+            DocKind::Invitation,
+            Owner::Practice,
+            key,
+            version,
+            used,
+            None,
+        )
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(DocError::Changed) => Err(PageError::new(StatusCode::GONE, gone)),
+        Err(e) => Err(e.into()),
+    }
 }
