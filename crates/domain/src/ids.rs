@@ -44,3 +44,7 @@ id_type!(
     /// One message in a thread.
     MessageId
 );
+id_type!(
+    /// A booked appointment (a video, audio-only or group session).
+    AppointmentId
+);

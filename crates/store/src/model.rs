@@ -341,10 +341,24 @@ pub enum DocKind {
     MessageAttachment,
     /// The bytes of an attachment to a message (sealed with the client's data key).
     MessageAttachmentContent,
+    // Scheduling and sessions (issue 6).
+    /// A clinician's weekly hours, exceptions, session types and booking window.
+    ScheduleSettings,
+    /// The practice's scheduling policy (late-cancellation window, reminder offsets).
+    SchedulingPolicy,
+    /// One appointment: who, when, which session type, its status and its session record.
+    Appointment,
+    /// A clinician's bookings, one document per clinician, so that two bookings of the same
+    /// time cannot both succeed (each booking is the next version).
+    BookingLedger,
+    /// A client's check-in before one session (location, private place, fallback phone).
+    SessionCheckIn,
+    /// A private calendar feed: keyed by the hash of its token, revoked as a new version.
+    CalendarFeed,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 29] = [
+    pub const ALL: [DocKind; 35] = [
         DocKind::ClinicianProfile,
         DocKind::PracticePolicy,
         DocKind::PolicyAcknowledgment,
@@ -374,6 +388,12 @@ impl DocKind {
         DocKind::LiabilityCover,
         DocKind::MessageAttachment,
         DocKind::MessageAttachmentContent,
+        DocKind::ScheduleSettings,
+        DocKind::SchedulingPolicy,
+        DocKind::Appointment,
+        DocKind::BookingLedger,
+        DocKind::SessionCheckIn,
+        DocKind::CalendarFeed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -407,6 +427,12 @@ impl DocKind {
             DocKind::LiabilityCover => "liability_cover",
             DocKind::MessageAttachment => "message_attachment",
             DocKind::MessageAttachmentContent => "message_attachment_content",
+            DocKind::ScheduleSettings => "schedule_settings",
+            DocKind::SchedulingPolicy => "scheduling_policy",
+            DocKind::Appointment => "appointment",
+            DocKind::BookingLedger => "booking_ledger",
+            DocKind::SessionCheckIn => "session_check_in",
+            DocKind::CalendarFeed => "calendar_feed",
         }
     }
 

@@ -28,8 +28,10 @@ pub mod public;
 pub mod records;
 pub mod reminders;
 pub mod routes;
+pub mod scheduling;
 pub mod security;
 pub mod services;
+pub mod sessions;
 pub mod sign_in;
 pub mod state;
 pub mod transmission;
@@ -74,6 +76,8 @@ pub fn route_table() -> routes::RouteTable {
         .merge(policies::routes())
         .merge(ce::routes())
         .merge(onboarding::routes())
+        .merge(scheduling::routes())
+        .merge(sessions::routes())
         .merge(api::routes())
         .merge(health::routes())
         .merge(assets::routes())

@@ -8,14 +8,18 @@
 //! * [`availability`] — weekly hours, exceptions, parsing with the field named on error;
 //! * [`session_type`] — length, modality (video, audio-only, group up to six), buffers;
 //! * [`slots`] — the offered slots in a range, given what is already booked;
-//! * [`cancel`] — the late-cancellation rule.
+//! * [`cancel`] — the late-cancellation rule;
+//! * [`appointment`] — a booking and, once held, its session record;
+//! * [`checkin`] — the client's check-in before every session.
 
+pub mod appointment;
 pub mod availability;
 pub mod cancel;
 pub mod checkin;
 pub mod session_type;
 pub mod slots;
 
+pub use appointment::{Appointment, SessionRecord, Status as AppointmentStatus, TechnicalProblem};
 pub use availability::{Availability, AvailabilityError, DayHours, Exception, Window};
 pub use cancel::{CancelPolicy, Cancellation};
 pub use checkin::{CheckIn, CheckInError, CheckInForm};

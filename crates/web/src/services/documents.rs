@@ -33,7 +33,13 @@ fn sealing(kind: DocKind) -> Sealing {
         | DocKind::IntakeForm
         | DocKind::ConsentTemplate
         | DocKind::CommunicationPolicy
-        | DocKind::LiabilityCover => Sealing::Plain,
+        | DocKind::LiabilityCover
+        // Ids, times and session types only: no clinical content, nothing a client wrote.
+        | DocKind::ScheduleSettings
+        | DocKind::SchedulingPolicy
+        | DocKind::Appointment
+        | DocKind::BookingLedger
+        | DocKind::CalendarFeed => Sealing::Plain,
         DocKind::EncounterPlan
         | DocKind::TransmissionConsent
         | DocKind::ClientDetails
@@ -49,7 +55,8 @@ fn sealing(kind: DocKind) -> Sealing {
         | DocKind::MessagingPause
         | DocKind::RiskFlag
         | DocKind::MessageAttachment
-        | DocKind::MessageAttachmentContent => Sealing::Client,
+        | DocKind::MessageAttachmentContent
+        | DocKind::SessionCheckIn => Sealing::Client,
         // An invitation names a person who is not a client yet: no client key exists.
         DocKind::CeCertificate | DocKind::ContactMessage | DocKind::Invitation => Sealing::Practice,
     }
