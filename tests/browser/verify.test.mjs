@@ -5,9 +5,8 @@
 // checked with axe-core and for CSP errors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Suite } from './lib/harness.mjs';
+import { codeFromGateway as codeFromGatewayIn } from './lib/sms.mjs';
 
 /** @type {Suite} */
 let suite;
@@ -27,17 +26,7 @@ after(async () => {
 const path = (page) => new URL(page.url()).pathname;
 
 /** The code in the latest development-gateway line to this E.164 number. */
-function codeFromGateway(e164) {
-  const file = join(suite.server.dir, 'sms-outbox.log');
-  assert.ok(existsSync(file), `${file} exists (the development SMS gateway writes there)`);
-  const lines = readFileSync(file, 'utf8').trim().split('\n').filter((l) => l.includes(`to=${e164} `));
-  assert.ok(lines.length > 0, `a text to ${e164}`);
-  const last = lines[lines.length - 1];
-  assert.match(last, /^DEVELOPMENT SMS GATEWAY /, 'the line is marked as the development gateway');
-  const m = last.match(/\b(\d{6})\b/);
-  assert.ok(m, `a 6-digit code in: ${last}`);
-  return m[1];
-}
+const codeFromGateway = (e164) => codeFromGatewayIn(suite.server.dir, e164);
 
 test('a client checks their phone with the texted code, by keyboard', TIMEOUT, async () => {
   const alex = suite.account('client', 'Alex Rivera');

@@ -61,7 +61,8 @@ export function freePort() {
  * Starts `alcove demo --data <fresh dir> --addr 127.0.0.1:<free port>` and waits for /healthz.
  * Returns { url, dir, accounts, stop(), log() }.
  *
- * Options (all optional): `env`, extra environment (e.g. ALCOVE_DATABASE_URL); `command`,
+ * Options (all optional): `env`, extra environment (e.g. ALCOVE_DATABASE_URL), or a function
+ * of the server's URL returning it (e.g. for ALCOVE_PUBLIC_URL, known once the port is); `command`,
  * `'serve'` instead of `'demo'`; `prepare(dataDir)`, run before the server starts (e.g. to
  * copy a practice's keys in). A `serve` server has no demo-accounts.json: `accounts` is [].
  */
@@ -81,7 +82,8 @@ export async function startDemoServer({ env: extraEnv = {}, command = 'demo', pr
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const logFd = openSync(logPath, 'a');
-    const env = { ...process.env, ALCOVE_LOG: process.env.ALCOVE_LOG || 'warn', ...extraEnv };
+    const more = typeof extraEnv === 'function' ? extraEnv(url) : extraEnv;
+    const env = { ...process.env, ALCOVE_LOG: process.env.ALCOVE_LOG || 'warn', ...more };
     delete env.ALCOVE_ADDR;
     delete env.ALCOVE_DATA_DIR;
     // A small sh wrapper holds the server on a leash: it stops the server when its stdin (a
@@ -166,9 +168,10 @@ function describeViolations(violations) {
  * axe on every page and CSP console errors collected per page.
  */
 export class Suite {
-  static async start() {
+  /** `options` go to `startDemoServer` (e.g. `{ env: (url) => ({ ALCOVE_SMTP_URL: ... }) }`). */
+  static async start(options = {}) {
     const s = new Suite();
-    s.server = await startDemoServer();
+    s.server = await startDemoServer(options);
     try {
       s.browser = await launchBrowser();
     } catch (e) {

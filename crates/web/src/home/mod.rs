@@ -140,7 +140,8 @@ pub async fn home(
                 let readiness = crate::onboarding::readiness_of(&state, me.id).await?;
                 page.path = crate::onboarding::path::steps(&page.c.tr, &readiness);
                 page.path_ready = readiness.ready;
-                page.path_status = crate::onboarding::path::status(&page.c.tr, &readiness);
+                page.path_status =
+                    crate::onboarding::path::status_for_client(&page.c.tr, &readiness);
             }
         }
         Role::Clinician => {

@@ -34,6 +34,15 @@ pub fn routes() -> RouteTable {
         .post("/admin/consents/{kind}", pages::publish)
 }
 
+/// The Fluent key of a consent kind's name ("Consent to online therapy").
+pub fn title_key(kind: ConsentKind) -> &'static str {
+    match kind {
+        ConsentKind::TelehealthInformedConsent => "consent-kind-telehealth",
+        ConsentKind::PrivacyNoticeAcknowledgment => "consent-kind-privacy",
+        ConsentKind::ReleaseOfInformation => "consent-kind-release",
+    }
+}
+
 /// The kinds a client signs before online care (release authorisations are made one by one).
 pub fn required_kinds() -> &'static [ConsentKind] {
     &DEFAULT_CONSENTS

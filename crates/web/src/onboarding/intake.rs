@@ -168,6 +168,24 @@ pub async fn facts(
     }))
 }
 
+/// The language the client asked to use in sessions, from their latest submitted intake
+/// (`preferred_language`, a language code such as `es`); `None` before they sent the form or
+/// when they did not say.
+pub async fn preferred_language(
+    state: &AppState,
+    client: ClientId,
+) -> Result<Option<String>, PageError> {
+    let latest: Option<Version<Answers>> = state
+        .docs
+        .latest(DocKind::IntakeAnswers, Owner::Client(client), SUBMITTED_KEY)
+        .await
+        .map_err(internal)?;
+    Ok(latest.and_then(|v| match v.value.values.get("preferred_language") {
+        Some(alcove_domain::intake::Value::Choice(code)) => Some(code.clone()),
+        _ => None,
+    }))
+}
+
 /// A problem with an answer, in the reader's language.
 pub fn problem_text(tr: &Tr, p: &FieldProblem) -> String {
     match p {

@@ -1,7 +1,8 @@
 //! The path as people see it: where a client stands (`readiness_of`) for the care team's API
 //! (`GET /api/v1/clients/{client}/readiness`). The scheduling issue calls `readiness_of`.
 
-use alcove_domain::onboarding::Step;
+use alcove_domain::consent::ConsentKind;
+use alcove_domain::onboarding::{Readiness, Reason, Step};
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
@@ -108,14 +109,13 @@ pub struct PathStep {
 
 /// Where the client completes a step, when it is done in their portal (identity checks and
 /// the assessment are the clinician's; the invitation is already behind them).
-/// The one place a step's page is named: add the phone-code page here when it exists.
+/// The one place a step's page is named.
 pub fn step_link(step: Step) -> Option<&'static str> {
     match step {
         Step::Invited | Step::IdentityVerified | Step::Assessment => None,
         Step::Account => Some("/account"),
-        // Email is verified by the invitation link; the phone code page belongs to the
-        // verification part (not linked until it exists).
-        Step::ContactVerified => None,
+        // Email is verified by the invitation link; the phone by a texted code here.
+        Step::ContactVerified => Some("/me/contact"),
         Step::Intake => Some("/me/intake"),
         Step::Screening => Some("/me/screening"),
         Step::Consents => Some("/me/consents"),
@@ -151,15 +151,41 @@ fn step_todo(tr: &crate::i18n::Tr, step: Step) -> String {
     }
 }
 
+/// The consents the client must sign again: the practice published a new version since
+/// they signed (or the text in force is not the text they signed). Seed 002 and Standard 7:
+/// a new version requires re-consent before the next session.
+pub fn to_sign_again(r: &Readiness) -> Vec<ConsentKind> {
+    let mut kinds = Vec::new();
+    for reason in r.reasons_for(Step::Consents) {
+        if let Reason::ConsentOutdated { kind, .. } | Reason::ConsentTextChanged { kind, .. } =
+            reason
+        {
+            if !kinds.contains(kind) {
+                kinds.push(*kind);
+            }
+        }
+    }
+    kinds
+}
+
 /// Every step in path order, with where the client stands.
-pub fn steps(tr: &crate::i18n::Tr, r: &alcove_domain::onboarding::Readiness) -> Vec<PathStep> {
+pub fn steps(tr: &crate::i18n::Tr, r: &Readiness) -> Vec<PathStep> {
     let current = r.next_step();
+    let again = to_sign_again(r);
     Step::ALL
         .into_iter()
         .map(|s| PathStep {
             key: s.as_str(),
             label: step_label(tr, s),
-            todo: step_todo(tr, s),
+            todo: if s == Step::Consents && !again.is_empty() {
+                let titles: Vec<String> = again
+                    .iter()
+                    .map(|k| tr.t(super::consent::title_key(*k)))
+                    .collect();
+                tr.t1("path-todo-consents-again", "titles", titles.join(", "))
+            } else {
+                step_todo(tr, s)
+            },
             done: r.is_done(s),
             current: current == Some(s),
             href: step_link(s),
@@ -167,15 +193,30 @@ pub fn steps(tr: &crate::i18n::Tr, r: &alcove_domain::onboarding::Readiness) -> 
         .collect()
 }
 
-/// "Ready" or "Getting ready: 6 of 9", for the caseload.
-pub fn status(tr: &crate::i18n::Tr, r: &alcove_domain::onboarding::Readiness) -> String {
+/// "Ready", "Getting ready: 6 of 9", or "Re-consent needed: 8 of 9" when a consent the client
+/// had signed was replaced by a new version — for the caseload.
+pub fn status(tr: &crate::i18n::Tr, r: &Readiness) -> String {
+    let counts = (("done", r.done.len()), ("total", Step::ALL.len()));
     if r.ready {
         tr.t("path-status-ready")
+    } else if !to_sign_again(r).is_empty() {
+        tr.t2("path-status-sign-again", counts.0, counts.1)
     } else {
+        tr.t2("path-status-getting-ready", counts.0, counts.1)
+    }
+}
+
+/// The same, in the client's words, for the top of their path.
+pub fn status_for_client(tr: &crate::i18n::Tr, r: &Readiness) -> String {
+    if r.ready {
+        tr.t("path-you-are-ready")
+    } else if !to_sign_again(r).is_empty() {
         tr.t2(
-            "path-status-getting-ready",
+            "path-client-sign-again",
             ("done", r.done.len()),
             ("total", Step::ALL.len()),
         )
+    } else {
+        status(tr, r)
     }
 }

@@ -15,7 +15,7 @@ use alcove_domain::onboarding::CompletedScreening;
 use alcove_domain::ClientId;
 use alcove_store::{ClientRecord, DocKind, Owner};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -125,13 +125,12 @@ pub async fn urgent_for(
     Ok(out)
 }
 
-/// The language of the items: Spanish when the request asks for it first, else English.
-fn item_language(headers: &HeaderMap) -> &'static str {
-    let accept = headers
+/// The browser's first language (`Accept-Language`), lower-case, without weights.
+fn browser_language(headers: &HeaderMap) -> String {
+    headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let first = accept
+        .unwrap_or("")
         .split(',')
         .next()
         .unwrap_or("")
@@ -139,12 +138,58 @@ fn item_language(headers: &HeaderMap) -> &'static str {
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
-    if first == "es" || first.starts_with("es-") {
-        "es"
-    } else {
-        "en"
-    }
+        .to_ascii_lowercase()
+}
+
+/// The language of an instrument's items (issue 5: items in English and Spanish; Standard 2:
+/// the client reads them in their language): the one the client chose with the switch on the
+/// page, else the language their intake asked for in sessions, else the browser's first
+/// language — the first of these the instrument has items in; English otherwise. Returns the
+/// item set's own code (`en`, `es`).
+async fn item_language(
+    state: &AppState,
+    client: ClientId,
+    instrument: Instrument,
+    chosen: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<String, PageError> {
+    let from_intake = super::intake::preferred_language(state, client).await?;
+    let browser = browser_language(headers);
+    Ok([chosen, from_intake.as_deref(), Some(browser.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|l| !l.trim().is_empty())
+        .find_map(|l| items(instrument, l))
+        .map_or_else(|| "en".to_owned(), |set| set.language))
+}
+
+/// `?lang=es`: the language switch on the screening pages.
+#[derive(Deserialize, Default)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+/// One choice of the language switch.
+pub struct LanguageChoice {
+    pub code: String,
+    /// The language's name in itself ("Español"), so a reader finds their own.
+    pub name: String,
+    pub current: bool,
+}
+
+/// The languages an instrument's items exist in, as a switch (only those with a name).
+fn language_choices(c: &Chrome, instrument: Instrument, current: &str) -> Vec<LanguageChoice> {
+    alcove_domain::instruments::languages(instrument)
+        .into_iter()
+        .filter_map(|code| {
+            let key = format!("scr-language-{code}");
+            c.tr.has(&key).then(|| LanguageChoice {
+                name: c.t(&key),
+                current: code == current,
+                code,
+            })
+        })
+        .collect()
 }
 
 fn instrument_of(raw: &str) -> Result<Instrument, PageError> {
@@ -266,6 +311,7 @@ struct FormPage {
     items: Vec<ItemView>,
     missing: Vec<u8>,
     missing_list: String,
+    languages: Vec<LanguageChoice>,
 }
 
 fn form_view(
@@ -306,6 +352,7 @@ fn form_view(
         })
         .collect();
     Ok(FormPage {
+        languages: language_choices(&c, instrument, &set.language),
         c,
         slug: instrument.as_str(),
         title: set.title,
@@ -330,14 +377,16 @@ pub async fn form_page(
     headers: HeaderMap,
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    Query(q): Query<LangQuery>,
 ) -> Result<Response, PageError> {
-    let _me = own_record(&state, &who).await?;
+    let me = own_record(&state, &who).await?;
     let instrument = instrument_of(&raw)?;
     if instrument.needs_sex() {
         // AUDIT-C's bands depend on sex, which the portal does not ask yet.
         return Err(PageError::not_found());
     }
-    let page = form_view(c, instrument, item_language(&headers), &[], false)?;
+    let lang = item_language(&state, me.id, instrument, q.lang.as_deref(), &headers).await?;
+    let page = form_view(c, instrument, &lang, &[], false)?;
     Ok(render(&page)?.into_response())
 }
 
@@ -365,11 +414,14 @@ pub async fn submit(
     if instrument.needs_sex() {
         return Err(PageError::not_found());
     }
-    let lang = fields
+    // The language the form was shown in (its hidden `lang`), so that the answers are kept
+    // with the wording the client read.
+    let shown = fields
         .iter()
         .find(|(k, _)| k == "lang")
-        .map_or_else(|| item_language(&headers).to_string(), |(_, v)| v.clone());
-    let lang = if lang == "es" { "es" } else { "en" };
+        .map(|(_, v)| v.as_str());
+    let lang = item_language(&state, me.id, instrument, shown, &headers).await?;
+    let lang = lang.as_str();
     let given: Vec<Option<u8>> = (1..=instrument.item_count())
         .map(|n| {
             let name = format!("item_{n}");

@@ -23,13 +23,7 @@ fn kind_of(raw: &str) -> Result<ConsentKind, PageError> {
     raw.parse().map_err(|_| PageError::not_found())
 }
 
-fn kind_title_key(kind: ConsentKind) -> &'static str {
-    match kind {
-        ConsentKind::TelehealthInformedConsent => "consent-kind-telehealth",
-        ConsentKind::PrivacyNoticeAcknowledgment => "consent-kind-privacy",
-        ConsentKind::ReleaseOfInformation => "consent-kind-release",
-    }
-}
+use super::title_key as kind_title_key;
 
 fn grade_text(g: Option<f64>) -> String {
     g.map_or_else(|| "—".to_owned(), |g| format!("{g:.1}"))
