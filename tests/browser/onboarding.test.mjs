@@ -257,3 +257,145 @@ test('a new client walks from the emailed invitation to ready, and the clinician
   suite.assertNoCspErrors(sam);
   suite.assertNoCspErrors(clinician);
 });
+
+test('a new version of the telehealth consent blocks readiness until the client signs it', TIMEOUT, async () => {
+  const alexAccount = suite.account('client', 'Alex Rivera');
+  const alex = await suite.signedInPage(alexAccount);
+  const clinician = await suite.signedInPage(suite.account('clinician', 'Dana Whitfield'));
+  assert.match(await alex.textContent('#path-status'), /You are ready for online sessions/);
+  assert.equal((await caseload(clinician))['Alex Rivera'].status, 'Ready');
+
+  // The admin publishes version 2 (version 1 is in force) from the editor.
+  const priya = await suite.signedInPage(suite.account('admin', 'Priya Natarajan'));
+  await suite.visit(priya, '/admin/consents/telehealth_informed_consent', { status: 200 });
+  const published = await priya.$$eval('table tbody tr td:first-child', (tds) => tds.map((td) => td.textContent.trim()));
+  const next = Math.max(...published.map(Number)) + 1;
+  const body = await priya.inputValue('#body');
+  await priya.fill('#body', `${body}\n\n# Recordings\n\nWe never record sessions. Please do not record them either.`);
+  await clickThrough(priya, 'button[name="action"][value="publish"]');
+  assert.match(await priya.textContent('#consent-published'), new RegExp(`Version ${next}`));
+
+  // The client is no longer ready: the path says why and links the consent to sign again.
+  await suite.visit(alex, '/home', { status: 200 });
+  assert.match(await alex.textContent('#path-status'), /consent form was updated\. Please read it and sign it again/);
+  assert.match(await stepText(alex, 'consents'), /^To do: Consent forms — Updated since you signed, please read and sign again: Consent to online therapy\./);
+  assert.equal(await alex.getAttribute('#path-consents', 'aria-current'), 'step');
+  // The caseload says the same.
+  await suite.visit(clinician, '/home', { status: 200 });
+  assert.equal((await caseload(clinician))['Alex Rivera'].status, 'Re-consent needed: 8 of 9');
+
+  // The client reads the new version and signs it.
+  await clickThrough(alex, '#path-consents a');
+  assert.match(await alex.textContent('#consent-telehealth_informed_consent'), new RegExp(`signed version 1.*version ${next}`, 's'));
+  await clickThrough(alex, '#consent-telehealth_informed_consent > a');
+  assert.match(await alex.textContent('#consent-version'), new RegExp(`Version ${next}`));
+  assert.match(await alex.textContent('main'), /We never record sessions/);
+  await alex.fill('#name', alexAccount.name);
+  await alex.check('#agree');
+  await clickThrough(alex, 'form[action="/me/consents/telehealth_informed_consent"] button[type="submit"]');
+  assert.match(await alex.textContent('#consent-telehealth_informed_consent'), new RegExp(`Signed version ${next}`));
+
+  // Ready again, on both sides.
+  await suite.visit(alex, '/home', { status: 200 });
+  assert.match(await alex.textContent('#path-status'), /You are ready for online sessions/);
+  await suite.visit(clinician, '/home', { status: 200 });
+  assert.equal((await caseload(clinician))['Alex Rivera'].status, 'Ready');
+  suite.assertNoCspErrors(alex);
+  suite.assertNoCspErrors(priya);
+});
+
+test("a minor's guardian is invited by email and signs the consents from the link", TIMEOUT, async () => {
+  const dana = suite.account('clinician', 'Dana Whitfield');
+  const clinician = await suite.signedInPage(dana);
+  const minor = { legalName: 'Noor Haddad', email: 'noor.haddad@mail.example', dob: '2012-02-09' };
+
+  await suite.visit(clinician, '/clients/invite', { status: 200 });
+  await clinician.fill('#legal_name', minor.legalName);
+  await clinician.fill('#email', minor.email);
+  await clinician.fill('#home', 'US-MA');
+  await submitFrom(clinician, '#home');
+  const invitation = await sink.waitFor((m) => m.to.includes(minor.email), `invitation to ${minor.email}`);
+  const link = invitation.links().find((l) => l.includes('/invite/'));
+
+  const noor = await suite.newPage(await suite.newContext());
+  await suite.visit(noor, link, { status: 200 });
+  await noor.fill('#date_of_birth', minor.dob);
+  await noor.fill('#password', 'quiet harbour lantern 77');
+  await noor.fill('#confirm', 'quiet harbour lantern 77');
+  await clickThrough(noor, 'form[action^="/invite/"] button[type="submit"]');
+  assert.equal(path(noor), '/home');
+
+  // The clinician sees that a guardian must consent, and invites one.
+  await suite.visit(clinician, '/home', { status: 200 });
+  const noorId = (await caseload(clinician))[minor.legalName].href.split('/').pop();
+  await suite.visit(clinician, `/clients/${noorId}/guardian`, { status: 200 });
+  assert.match(await clinician.textContent('#guardian-status'), /guardian/i);
+  await clinician.fill('#name', 'Rania Haddad');
+  await clinician.fill('#email', 'rania.haddad@mail.example');
+  await submitFrom(clinician, '#email');
+  assert.ok(await clinician.$('#guardian-notice'), 'the invitation is sent');
+
+  const mail = await sink.waitFor((m) => m.to.includes('rania.haddad@mail.example'), 'the guardian invitation');
+  assert.doesNotMatch(`${mail.subject}\n${mail.text()}`, /Noor|Haddad/, 'the email never names the client');
+  const guardianLink = mail.links().find((l) => l.includes('/guardian/'));
+  assert.ok(guardianLink, `a guardian link in:\n${mail.text()}`);
+  assert.equal(new URL(guardianLink).origin, suite.url);
+
+  // The guardian reads every required consent and signs, without an account.
+  const rania = await suite.newPage(await suite.newContext());
+  await suite.visit(rania, guardianLink, { status: 200 });
+  assert.doesNotMatch(await rania.textContent('main'), /\{\{/, 'no template placeholders');
+  await rania.fill('#name', 'Rania Haddad');
+  await rania.check('#agree');
+  await clickThrough(rania, `form[action^="/guardian/"] button[type="submit"]`);
+  assert.ok(await rania.$('#guardian-signed'), 'the guardian sees what they signed');
+  const pdfHref = await rania.getAttribute('#guardian-signed a', 'href');
+  const pdf = await rania.request.get(pdfHref);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+
+  // The clinician's page shows the guardian's consent.
+  await suite.visit(clinician, `/clients/${noorId}/guardian`, { status: 200 });
+  assert.match(await clinician.textContent('main'), /Rania Haddad/);
+  // The minor's consents page links the guardian's signed copy.
+  await suite.visit(noor, '/me/consents', { status: 200 });
+  assert.ok(await noor.$('#consent-telehealth_informed_consent a.pdf-link'), 'a PDF of the guardian signature');
+  suite.assertNoCspErrors(rania);
+});
+
+test('the screening page switches its items to Spanish and back, by keyboard', TIMEOUT, async () => {
+  // Jordan Lee has not sent the intake and the browser asks for English: English first.
+  const jordan = await suite.signedInPage(suite.account('client', 'Jordan Lee'));
+  await suite.visit(jordan, '/me/screening/gad7', { status: 200 });
+  assert.equal(await jordan.getAttribute('#screening-form', 'lang'), 'en');
+  assert.match(await jordan.textContent('#scr-stem'), /Over the last 2 weeks/);
+  assert.equal(await jordan.getAttribute('#scr-languages a[lang="en"]', 'aria-current'), 'true');
+
+  // The switch: a link named in its own language, reached and followed with the keyboard.
+  await jordan.focus('#scr-languages a[lang="en"]');
+  await jordan.keyboard.press('Tab');
+  assert.equal(await jordan.evaluate(() => document.activeElement.getAttribute('lang')), 'es');
+  await suite.navigate(jordan, () => jordan.keyboard.press('Enter'));
+  assert.equal(new URL(jordan.url()).search, '?lang=es');
+  assert.equal(await jordan.getAttribute('#screening-form', 'lang'), 'es');
+  assert.match(await jordan.textContent('#scr-stem'), /Durante las últimas 2 semanas/);
+  assert.match(await jordan.textContent('#item-1 legend'), /nervioso|ansioso/i);
+
+  // Sending with an item missing keeps the Spanish items.
+  await answerScreening(jordan, () => 0);
+  await jordan.evaluate(() => {
+    for (const r of document.querySelectorAll('input[name="item_7"]')) {
+      r.checked = false;
+      r.removeAttribute('required');
+    }
+  });
+  await clickThrough(jordan, '#screening-form button[type="submit"]');
+  assert.ok(await jordan.$('#scr-error'), 'the missing item is named');
+  assert.equal(await jordan.getAttribute('#screening-form', 'lang'), 'es', 'still in Spanish');
+  assert.match(await jordan.textContent('#scr-stem'), /Durante las últimas 2 semanas/);
+
+  // And back to English.
+  await clickThrough(jordan, '#scr-languages a[lang="en"]');
+  assert.equal(await jordan.getAttribute('#screening-form', 'lang'), 'en');
+  suite.assertNoCspErrors(jordan);
+});

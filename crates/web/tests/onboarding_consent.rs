@@ -172,7 +172,24 @@ on_both_backends!(
             "{record}"
         );
 
+        // The caseload says re-consent is needed, not merely "getting ready".
+        let caseload = app.text(&dana, "/home").await;
+        assert!(
+            caseload.contains(r#"<td class="path-status">Re-consent needed: 8 of 9</td>"#),
+            "{caseload}"
+        );
+
         let alex = app.web_session(app.account_named("Alex Rivera")).await;
+        // The client's path says so too, naming the consent to sign again.
+        let home = app.text(&alex, "/home").await;
+        assert!(
+            home.contains("A consent form was updated. Please read it and sign it again"),
+            "{home}"
+        );
+        assert!(
+            home.contains("please read and sign again: Consent to online therapy."),
+            "{home}"
+        );
         let list = app.text(&alex, "/me/consents").await;
         assert!(
             list.contains("please read and sign version 2 again"),
@@ -190,6 +207,11 @@ on_both_backends!(
         .await;
         assert_eq!(s, 303);
         assert!(consent_reasons(&app, id).await.is_empty());
+        let caseload = app.text(&dana, "/home").await;
+        assert!(
+            caseload.contains(r#"<td class="path-status">Ready</td>"#),
+            "{caseload}"
+        );
     }
 );
 

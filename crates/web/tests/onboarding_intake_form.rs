@@ -802,3 +802,79 @@ async fn accessibility_needs_and_the_preferred_language_show_on_the_clinicians_v
         assert!(html.contains(shown), "{shown} in {html}");
     }
 }
+
+on_both_backends!(
+    screening_items_follow_the_language_the_intake_asked_for_and_the_switch_on_the_page,
+    |app: TestApp| async move {
+        let jordan = app.web_session(app.account_named("Jordan Lee")).await;
+        let id = client_id(&app, "Jordan Lee").await;
+        let spanish_stem = "Durante las últimas 2 semanas";
+        let english_stem = "Over the last 2 weeks";
+
+        // Before the intake says anything, the items are in English, with a switch to Spanish.
+        let (s, html) = app.page(&jordan, "/me/screening/phq9").await;
+        assert_eq!(s, 200);
+        assert!(html.contains(r#"id="screening-form" lang="en""#), "{html}");
+        assert!(html.contains(english_stem));
+        assert!(
+            html.contains(r#"href="/me/screening/phq9?lang=es" lang="es" hreflang="es">Español</a>"#),
+            "{html}"
+        );
+
+        // The intake asks for Spanish in sessions: the questionnaires follow.
+        let (s, _, body) = post(
+            &app,
+            &jordan,
+            INTAKE,
+            INTAKE,
+            FORM_HIDDEN,
+            &[
+                ("q.reason", "No duermo bien antes de los exámenes."),
+                ("q.preferred_language", "es"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303, "{body}");
+        for slug in ["phq9", "gad7"] {
+            let (_, html) = app.page(&jordan, &format!("/me/screening/{slug}")).await;
+            assert!(html.contains(r#"id="screening-form" lang="es""#), "{slug}: {html}");
+            assert!(html.contains(spanish_stem), "{slug}");
+            assert!(!html.contains(english_stem), "{slug}");
+        }
+
+        // The switch on the page wins, both ways.
+        let (_, html) = app.page(&jordan, "/me/screening/phq9?lang=en").await;
+        assert!(html.contains(r#"id="screening-form" lang="en""#));
+        assert!(html.contains(english_stem));
+        assert!(html.contains(r#"lang="en" hreflang="en" aria-current="true">English</a>"#));
+        // A language the instrument has no items in falls back to the intake's.
+        let (_, html) = app.page(&jordan, "/me/screening/phq9?lang=fr").await;
+        assert!(html.contains(spanish_stem));
+
+        // Answers are kept with the language the client read.
+        let all: Vec<(String, String)> = (1..=9).map(|n| (format!("item_{n}"), "0".into())).collect();
+        let mut fields: Vec<(&str, &str)> = vec![("lang", "es")];
+        fields.extend(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let (s, _, html) = post(
+            &app,
+            &jordan,
+            "/me/screening/phq9",
+            "/me/screening/phq9",
+            &[],
+            &fields,
+        )
+        .await;
+        assert_eq!(s, 200, "{html}");
+        let stored = app
+            .state
+            .docs
+            .all::<alcove_web::onboarding::screening::Completion>(
+                DocKind::Screening,
+                Some(Owner::Client(id)),
+            )
+            .await
+            .unwrap();
+        let languages: Vec<&str> = stored.iter().map(|v| v.value.language.as_str()).collect();
+        assert_eq!(languages, ["es"], "Jordan's one completion, in Spanish");
+    }
+);
