@@ -293,7 +293,7 @@ test('a new version of the telehealth consent blocks readiness until the client 
   await alex.fill('#name', alexAccount.name);
   await alex.check('#agree');
   await clickThrough(alex, 'form[action="/me/consents/telehealth_informed_consent"] button[type="submit"]');
-  assert.match(await alex.textContent('#consent-telehealth_informed_consent'), new RegExp(`Signed version ${next}`));
+  assert.match(await alex.textContent('#consent-telehealth_informed_consent'), new RegExp(`Signed \\(version ${next},`));
 
   // Ready again, on both sides.
   await suite.visit(alex, '/home', { status: 200 });

@@ -155,12 +155,13 @@ async fn item_language(
 ) -> Result<String, PageError> {
     let from_intake = super::intake::preferred_language(state, client).await?;
     let browser = browser_language(headers);
-    Ok([chosen, from_intake.as_deref(), Some(browser.as_str())]
+    let found = [chosen, from_intake.as_deref(), Some(browser.as_str())]
         .into_iter()
         .flatten()
         .filter(|l| !l.trim().is_empty())
         .find_map(|l| items(instrument, l))
-        .map_or_else(|| "en".to_owned(), |set| set.language))
+        .map_or_else(|| "en".to_owned(), |set| set.language);
+    Ok(found)
 }
 
 /// `?lang=es`: the language switch on the screening pages.
