@@ -60,6 +60,15 @@ async fn consent_reasons(app: &TestApp, client: ClientId) -> Vec<Reason> {
 
 const TELEHEALTH: &str = "telehealth_informed_consent";
 
+async fn release_count(app: &TestApp, client: ClientId) -> usize {
+    app.state
+        .docs
+        .all::<serde_json::Value>(DocKind::ReleaseAuthorisation, Some(Owner::Client(client)))
+        .await
+        .unwrap()
+        .len()
+}
+
 on_both_backends!(
     signing_records_the_version_and_content_hash_as_evidence,
     |app: TestApp| async move {
@@ -429,5 +438,77 @@ on_both_backends!(
         let alex = app.token(app.account_named("Alex Rivera")).await;
         let (s, _) = common::get_json(&app, &alex, &path).await;
         assert_eq!(s, 403);
+    }
+);
+
+on_both_backends!(
+    the_release_template_is_never_shown_or_signed_blank_and_its_text_can_be_read_filled_in,
+    |app: TestApp| async move {
+        let jordan = app.web_session(app.account_named("Jordan Lee")).await;
+        let id = client_id(&app, "Jordan Lee").await;
+        // The generic consent page does not show the template with its {{placeholders}}: a
+        // release is made, filled in, at /me/releases.
+        let r = jordan
+            .get(app.url("/me/consents/release_of_information"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(r.headers()["location"], "/me/releases");
+        // Nor does it sign the blank template.
+        let (s, loc, _) = post(
+            &app,
+            &jordan,
+            "/me/consents",
+            "/me/consents/release_of_information",
+            &[("name", "Jordan Lee"), ("agree", "yes"), ("hash", "0")],
+        )
+        .await;
+        assert_eq!((s, loc.as_deref()), (303, Some("/me/releases")));
+        let blank = app
+            .state
+            .docs
+            .history::<serde_json::Value>(
+                DocKind::ConsentSignature,
+                Owner::Client(id),
+                "release_of_information",
+            )
+            .await
+            .unwrap();
+        assert!(blank.is_empty(), "the blank template was not signed");
+
+        // The release page shows no raw placeholders.
+        let (_, html) = app.page(&jordan, "/me/releases").await;
+        assert!(!html.contains("{{"), "{html}");
+        let before = release_count(&app, id).await;
+        // "Show the text with my answers": the exact text to sign, filled in; nothing stored.
+        let (s, _, html) = post(
+            &app,
+            &jordan,
+            "/me/releases",
+            "/me/releases",
+            &[
+                ("recipient", "Lakeside University counselling service"),
+                ("purpose", "Arranging exam accommodations"),
+                ("scope", "Dates of sessions"),
+                ("expires", "2099-06-30"),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 200, "{html}");
+        assert!(html.contains(r#"id="release-preview-note""#), "{html}");
+        assert!(html.contains("They may share it with: Lakeside University counselling service"));
+        assert!(html.contains("This permission ends on June 30, 2099"));
+        assert!(!html.contains("{{") && !html.contains("[Why]"), "{html}");
+        assert!(
+            html.contains(r#"value="Arranging exam accommodations""#),
+            "answers kept"
+        );
+        assert_eq!(
+            release_count(&app, id).await,
+            before,
+            "a preview stores nothing"
+        );
     }
 );

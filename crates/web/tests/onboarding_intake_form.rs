@@ -817,7 +817,9 @@ on_both_backends!(
         assert!(html.contains(r#"id="screening-form" lang="en""#), "{html}");
         assert!(html.contains(english_stem));
         assert!(
-            html.contains(r#"href="/me/screening/phq9?lang=es" lang="es" hreflang="es">Español</a>"#),
+            html.contains(
+                r#"href="/me/screening/phq9?lang=es" lang="es" hreflang="es">Español</a>"#
+            ),
             "{html}"
         );
 
@@ -837,7 +839,10 @@ on_both_backends!(
         assert_eq!(s, 303, "{body}");
         for slug in ["phq9", "gad7"] {
             let (_, html) = app.page(&jordan, &format!("/me/screening/{slug}")).await;
-            assert!(html.contains(r#"id="screening-form" lang="es""#), "{slug}: {html}");
+            assert!(
+                html.contains(r#"id="screening-form" lang="es""#),
+                "{slug}: {html}"
+            );
             assert!(html.contains(spanish_stem), "{slug}");
             assert!(!html.contains(english_stem), "{slug}");
         }
@@ -852,7 +857,8 @@ on_both_backends!(
         assert!(html.contains(spanish_stem));
 
         // Answers are kept with the language the client read.
-        let all: Vec<(String, String)> = (1..=9).map(|n| (format!("item_{n}"), "0".into())).collect();
+        let all: Vec<(String, String)> =
+            (1..=9).map(|n| (format!("item_{n}"), "0".into())).collect();
         let mut fields: Vec<(&str, &str)> = vec![("lang", "es")];
         fields.extend(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let (s, _, html) = post(

@@ -180,10 +180,12 @@ pub async fn preferred_language(
         .latest(DocKind::IntakeAnswers, Owner::Client(client), SUBMITTED_KEY)
         .await
         .map_err(internal)?;
-    Ok(latest.and_then(|v| match v.value.values.get("preferred_language") {
-        Some(alcove_domain::intake::Value::Choice(code)) => Some(code.clone()),
-        _ => None,
-    }))
+    Ok(
+        latest.and_then(|v| match v.value.values.get("preferred_language") {
+            Some(alcove_domain::intake::Value::Choice(code)) => Some(code.clone()),
+            _ => None,
+        }),
+    )
 }
 
 /// A problem with an answer, in the reader's language.

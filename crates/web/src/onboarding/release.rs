@@ -182,6 +182,9 @@ struct ClientPage {
     form: (String, String, String, String, String),
     notice: Option<String>,
     errors: Vec<String>,
+    /// The text shown is the client's own, filled in with their answers ("Show the text with
+    /// my answers"): exactly what signing will sign.
+    previewing: bool,
 }
 
 /// The release template with its placeholders shown as the fields the client fills in.
@@ -205,12 +208,18 @@ async fn client_view(
     form: (String, String, String, String, String),
     notice: Option<String>,
     errors: Vec<String>,
+    filled: Option<ConsentDocument>,
 ) -> Result<ClientPage, PageError> {
     let client = me(state, who).await?;
     let today = state.clock.now().date_naive();
     let list = all(state, client).await?;
-    let (template_title, template) = template_view(state, &c).await?;
+    let previewing = filled.is_some();
+    let (template_title, template) = match filled {
+        Some(doc) => (doc.title, blocks(&doc.body)),
+        None => template_view(state, &c).await?,
+    };
     Ok(ClientPage {
+        previewing,
         rows: rows(&c, &list, today),
         template_title,
         template,
@@ -238,7 +247,16 @@ pub async fn client_page(
         Some("revoked") => Some(c.t("release-revoked")),
         _ => None,
     };
-    let page = client_view(&state, &who, c, Default::default(), notice, Vec::new()).await?;
+    let page = client_view(
+        &state,
+        &who,
+        c,
+        Default::default(),
+        notice,
+        Vec::new(),
+        None,
+    )
+    .await?;
     Ok(render(&page)?.into_response())
 }
 
@@ -256,6 +274,9 @@ pub struct CreateForm {
     name: String,
     #[serde(default)]
     agree: Option<String>,
+    /// "preview" shows the text filled in with the answers, signing nothing.
+    #[serde(default)]
+    action: String,
 }
 
 fn error_key(e: &ConsentError) -> &'static str {
@@ -302,6 +323,21 @@ pub async fn create(
     let template = current(&state, ConsentKind::ReleaseOfInformation)
         .await?
         .ok_or_else(PageError::internal)?;
+    if f.action == "preview" {
+        // The text with the client's answers, before they sign it; nothing is stored.
+        let filled = parsed.and_then(|a| a.document(&template).map_err(|e| vec![e]));
+        return Ok(match filled {
+            Ok(doc) => {
+                let page = client_view(&state, &who, c, form, None, Vec::new(), Some(doc)).await?;
+                render(&page)?.into_response()
+            }
+            Err(errs) => {
+                let errors = errs.iter().map(|e| c.t(error_key(e))).collect();
+                let page = client_view(&state, &who, c, form, None, errors, None).await?;
+                (StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response()
+            }
+        });
+    }
     let (auth, doc, sig) = match parsed {
         Err(errs) => (None, None, Err(errs)),
         Ok(a) => match a.document(&template) {
@@ -333,7 +369,7 @@ pub async fn create(
         {
             errors.push(c.t(error_key(&ConsentError::NotAgreed)));
         }
-        let page = client_view(&state, &who, c, form, None, errors).await?;
+        let page = client_view(&state, &who, c, form, None, errors, None).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let id = Uuid::new_v4().to_string();

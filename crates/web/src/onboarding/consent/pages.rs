@@ -170,13 +170,32 @@ pub async fn sign_page(
     c: Chrome,
     State(state): State<AppState>,
     Path(kind): Path<String>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
+    if let Some(elsewhere) = not_signed_here(kind) {
+        return Ok(elsewhere);
+    }
     let client = me(&state, &who).await?;
     let doc = current(&state, kind)
         .await?
         .ok_or_else(PageError::not_found)?;
-    render(&sign_page_with(&state, c, client, &doc, String::new(), Vec::new()).await?)
+    Ok(
+        render(&sign_page_with(&state, c, client, &doc, String::new(), Vec::new()).await?)?
+            .into_response(),
+    )
+}
+
+/// Only the consents every client signs are signed here. The release-of-information text is a
+/// template: it is signed at `/me/releases`, filled in with the recipient, purpose, scope and
+/// last day — signing it here would show and sign its blank `{{placeholders}}`.
+fn not_signed_here(kind: ConsentKind) -> Option<Response> {
+    if required_kinds().contains(&kind) {
+        None
+    } else if kind == ConsentKind::ReleaseOfInformation {
+        Some(Redirect::to("/me/releases").into_response())
+    } else {
+        Some(PageError::not_found().into_response())
+    }
 }
 
 #[derive(Deserialize)]
@@ -208,6 +227,9 @@ pub async fn sign(
     Form(f): Form<SignForm>,
 ) -> Result<Response, PageError> {
     let kind = kind_of(&kind)?;
+    if let Some(elsewhere) = not_signed_here(kind) {
+        return Ok(elsewhere);
+    }
     let client = me(&state, &who).await?;
     let doc = current(&state, kind)
         .await?
