@@ -87,8 +87,9 @@ if (peers) {
   const remaining = document.getElementById('clock-remaining');
   const cue = document.getElementById('clock-cue');
   const end = Date.parse(clock.dataset.end);
-  // Follow the server's clock: the page says what time the server had when it rendered.
-  let offset = Date.parse(clock.dataset.now) - Date.now();
+  // Follow the server's clock: the page says what time the server had when it rendered, and
+  // the page's own clock measures the time since.
+  const offset = Date.parse(clock.dataset.now) - Date.now();
   const given = new Set();
   // Cues already behind us when the page opened are not announced: a late joiner at 3
   // minutes left hears the 5-minute cue once, not the 10-minute one as well.
@@ -124,7 +125,6 @@ if (peers) {
   };
   every(POLL_MS, async () => {
     const s = await status(id);
-    offset = Date.parse(s.now) - Date.now();
     if (s.ended || s.state === 'closed' || !s.admitted) over();
   });
 
@@ -155,23 +155,12 @@ if (peers) {
     document.dispatchEvent(new CustomEvent('alcove:reconnect'));
   });
 
-  // The controls: the video script does the media work; the buttons keep their state and
-  // labels here, so they stay right with or without it.
-  const toggle = (button, label) => {
-    button.addEventListener('click', () => {
-      const on = button.getAttribute('aria-pressed') !== 'true';
-      button.setAttribute('aria-pressed', String(on));
-      if (label) button.textContent = on ? button.dataset.on : button.dataset.off;
-      button.dispatchEvent(new CustomEvent('alcove:toggle', { bubbles: true, detail: { on } }));
-    });
-  };
-  toggle(document.getElementById('mute'), true);
-  toggle(document.getElementById('camera'), true);
-  const audioOnly = document.getElementById('audio-only');
-  toggle(audioOnly, false);
-  audioOnly.addEventListener('alcove:toggle', (e) => {
-    peers.dataset.audioOnly = String(e.detail.on);
-    note(e.detail.on ? 'switched_to_audio' : 'switched_to_video');
-    document.dispatchEvent(new CustomEvent('alcove:audio-only', { detail: { on: e.detail.on } }));
+  // The controls (#mute, #camera, #audio-only) belong to the video script, which keeps their
+  // aria-pressed state and labels; a switch to or from audio only is noted on the record when
+  // it says so with `alcove:audio-only` ({ detail: { on } }).
+  document.addEventListener('alcove:audio-only', (e) => {
+    const on = Boolean(e.detail && e.detail.on);
+    peers.dataset.audioOnly = String(on);
+    note(on ? 'switched_to_audio' : 'switched_to_video');
   });
 }

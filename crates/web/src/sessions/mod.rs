@@ -30,13 +30,19 @@
 //!   long to wait — with the `#reconnect` button; `#connection-status` (polite live region);
 //! * `#session-clock` with `data-start`, `data-end`, `data-now` (server time at render) and
 //!   `#clock-cue` (polite live region for the 10- and 5-minute cues);
-//! * `<meta name="csrf" content="...">`-free: the form token is `data-csrf` on `#peers`.
+//! * the form token for `POST`s is `data-csrf` on `#peers`; `data-problems` is where problems
+//!   are noted and `data-status` the status to poll.
 //!
 //! `static/session.js` runs the clock, polls `/sessions/{id}/status` (the room closes for
 //! everyone when the clinician ends it or the time is up) and listens on `document` for:
 //! `alcove:connection-lost` (shows `#fallback`, notes the problem), `alcove:reconnected`
-//! (hides it, notes it), `alcove:audio-only` (notes `switched_to_audio`). A click on
-//! `#reconnect` dispatches `alcove:reconnect` for the video script to act on.
+//! (hides it, notes it), `alcove:audio-only` with `detail.on` (notes `switched_to_audio` or
+//! `switched_to_video`). The video script owns the control buttons (their `aria-pressed` and
+//! labels, `data-on`/`data-off` give the labels). A click on
+//! `#reconnect` dispatches `alcove:reconnect` for the video script to act on. When the session
+//! ends (or the time is up) it dispatches `alcove:session-ended` — the video script hangs up —
+//! and goes back to the session page. Whether someone may be in the room (and so join or
+//! signal) is [`SessionAccess::check`] then [`SessionAccess::may_enter`]: the one rule.
 
 pub mod checkin;
 pub mod device;
