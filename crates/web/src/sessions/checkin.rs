@@ -133,6 +133,8 @@ struct ClientPage {
     last: Option<CheckInView>,
     form: FormView,
     errors: Vec<(&'static str, String)>,
+    /// The clinician's alternate contact if the technology fails (Standard 6).
+    alternate: String,
 }
 
 pub struct CheckInView {
@@ -323,6 +325,7 @@ pub async fn page(
         last: last.as_ref().map(|v| CheckInView::of(&v.value)),
         form,
         errors,
+        alternate: super::alternate_contact(&state, a.clinician).await,
         c,
     };
     Ok((status, render(&page)?).into_response())

@@ -235,6 +235,17 @@ pub(crate) async fn name_of(state: &AppState, id: UserId) -> String {
         .unwrap_or_default()
 }
 
+/// The clinician's own words on what clients do if the technology fails (their profile;
+/// Standard 6), empty when they have not written any.
+pub(crate) async fn alternate_contact(state: &AppState, clinician: UserId) -> String {
+    crate::profile::profile_of(state, clinician)
+        .await
+        .ok()
+        .flatten()
+        .map(|v| v.value.alternate_contact)
+        .unwrap_or_default()
+}
+
 /// The clients of an appointment with their records, in booking order.
 pub(crate) async fn clients_of(
     state: &AppState,

@@ -43,6 +43,8 @@ struct RoomPage {
     /// The fallback agreed for this session: (the number the clinician calls, minutes to wait).
     fallback: Vec<FallbackRow>,
     other: String,
+    /// The clinician's alternate contact if the technology fails (Standard 6).
+    alternate: String,
 }
 
 pub struct FallbackRow {
@@ -145,6 +147,7 @@ pub async fn room(
             ),
         fallback,
         other,
+        alternate: super::alternate_contact(&state, a.clinician).await,
         c,
     };
     Ok(render(&page)?.into_response())
