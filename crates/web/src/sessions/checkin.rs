@@ -381,11 +381,15 @@ pub async fn submit(
         emergency_contact: (!contact.is_empty()).then_some(contact),
         licensure: decision.to_json(),
         ready: readiness.ready,
-        not_ready: readiness
-            .missing
-            .iter()
-            .map(|(s, _)| s.as_str().to_owned())
-            .collect(),
+        not_ready: {
+            let mut steps: Vec<String> = readiness
+                .missing
+                .iter()
+                .map(|(s, _)| s.as_str().to_owned())
+                .collect();
+            steps.dedup();
+            steps
+        },
     };
     let version = state
         .docs

@@ -122,6 +122,13 @@ pub fn ice_config(
 
 /// `GET /api/v1/sessions/{id}/ice` (bearer token) and `GET /sessions/{id}/ice` (the room
 /// page's cookie): the ICE servers for this session, for those who may be in the room.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/ice", tag = "sessions", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The appointment's id")),
+    responses((status = 200, body = IceConfig, description = "STUN and TURN servers, TURN with time-limited credentials"),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody, description = "`not_admitted`: not the clinician or an admitted client, or the session is over"),
+        (status = 404, body = crate::error::ErrorBody, description = "No such session of the caller's"),
+        (status = 429, body = crate::error::ErrorBody)))]
 pub async fn ice(
     access: SessionAccess,
     State(state): State<AppState>,
@@ -142,6 +149,10 @@ pub async fn ice(
         access.appointment.end,
     )))
 }
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(ice))]
+pub struct ApiDoc;
 
 #[cfg(test)]
 mod tests {

@@ -372,7 +372,9 @@ pub fn cancelled(a: &Appointment) -> bool {
 /// of Dana's three clients later in the day. Idempotent: a second run adds nothing.
 pub async fn seed_demo_sessions(state: &AppState) -> Result<(), String> {
     use alcove_domain::scheduling::SessionType;
-    let err = |e: &dyn std::fmt::Display| format!("demo sessions: {e}");
+    fn err(e: &dyn std::fmt::Display) -> String {
+        format!("demo sessions: {e}")
+    }
     let Some(dana) = state
         .store
         .user_by_email(
