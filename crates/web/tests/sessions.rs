@@ -106,11 +106,15 @@ for_both_backends!(
         assert!(page.contains(r#"value="US-MA""#), "{page}");
         assert!(page.contains("+16175550142") || page.contains("617"), "{page}");
         assert!(page.contains("Sam Rivera (brother)"), "{page}");
+        // Seed 002: the client is reminded how to keep the session private.
+        assert!(page.contains("private network") && page.contains("shared or work computer"), "{page}");
 
         let (s, loc, _) = check_in(&app, &alex, &id, "us-ma").await;
         assert_eq!((s, loc.as_deref()), (303, Some(format!("/sessions/{id}").as_str())));
         let waiting = app.text(&alex, &format!("/sessions/{id}")).await;
         assert!(waiting.contains(r#"data-phase="waiting""#), "{waiting}");
+        // Seed 001: the waiting room links the anonymous contact form.
+        assert!(waiting.contains(r#"href="/contact""#), "{waiting}");
         assert_eq!(status(&app, &alex, &id).await["state"], "waiting");
         // Checked in is not admitted: the room stays shut.
         let (s, _) = app.page(&alex, &format!("/sessions/{id}/room")).await;
@@ -146,6 +150,8 @@ for_both_backends!(
             r#"id="reconnect""#,
             r#"id="session-clock""#,
             "Nothing in this session is recorded",
+            // Standard 6: the clinician's own words on what happens if the technology fails.
+            "If our video drops, I call you within two minutes",
         ] {
             assert!(room.contains(needle), "{needle} in {room}");
         }

@@ -76,7 +76,7 @@ pub async fn page(
             fallback_phone: v.map(|v| v.fallback_phone.clone()).unwrap_or_default(),
         });
     }
-    let name = |u| {
+    let name = |u: alcove_domain::UserId| {
         names
             .iter()
             .find(|(id, _)| *id == u)
