@@ -2,6 +2,8 @@
 //! check, WebRTC video signalled over `/ws`, the session clock, and the fallback when a
 //! connection drops. Appointments come from `crate::scheduling::appointments`.
 
+pub mod signal;
+
 use crate::routes::RouteTable;
 
 pub fn routes() -> RouteTable {
