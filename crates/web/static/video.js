@@ -4,10 +4,11 @@
 //
 // The room page (`templates/sessions/room.html`) gives `#peers` with `data-session`,
 // `data-self`, `data-ice` and the tile words (`data-t-*`, from Fluent); `#self-view`, the
-// local preview; the `#mute`, `#camera` and `#audio-only` toggles (aria-pressed). The
-// fallback panel belongs to `session.js`: this script tells it, with `alcove:connection-lost`
-// and `alcove:reconnected` on `document`, and rejoins on `alcove:reconnect` (the `#reconnect`
-// button).
+// local preview; the `#mute`, `#camera` and `#audio-only` toggles, whose state `session.js`
+// keeps. The fallback panel is `session.js`'s too: this script tells it, with
+// `alcove:connection-lost` and `alcove:reconnected` on `document` (it shows or hides
+// `#fallback` and notes the problem on the session record), and rejoins on
+// `alcove:reconnect` (the `#reconnect` button).
 //
 // Each pair of peers negotiates with the "perfect negotiation" pattern (W3C WebRTC 1.0,
 // section 10.7): the newcomer calls those already there; if both offer at once, the polite
@@ -309,58 +310,51 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
   }
 
   // --- the toggles --------------------------------------------------------------------------
-
-  function press(id, on) {
-    const b = document.getElementById(id);
-    if (b) b.setAttribute('aria-pressed', on ? 'true' : 'false');
-  }
+  // `session.js` keeps the buttons' aria-pressed and labels and tells us with `alcove:toggle`
+  // (on the button) and `alcove:audio-only` (on document); here the media follows.
 
   function applyToggles() {
     if (!local) return;
     for (const t of local.getAudioTracks()) t.enabled = !muted;
     for (const t of local.getVideoTracks()) t.enabled = !cameraOff && !audioOnly;
-    press('mute', muted);
-    press('camera', cameraOff || audioOnly);
-    press('audio-only', audioOnly);
     if (selfView) selfView.hidden = audioOnly || cameraOff || !local.getVideoTracks().length;
   }
 
-  const on = (id, fn) => {
+  const onToggle = (id, fn) => {
     const b = document.getElementById(id);
-    if (b) b.addEventListener('click', fn);
+    if (b) b.addEventListener('alcove:toggle', (e) => fn(Boolean(e.detail && e.detail.on)));
   };
-  on('mute', () => {
-    muted = !muted;
+  onToggle('mute', (on) => {
+    muted = on;
     applyToggles();
   });
-  on('camera', () => {
-    if (audioOnly) return;
-    cameraOff = !cameraOff;
+  onToggle('camera', (on) => {
+    cameraOff = on;
     applyToggles();
   });
-  on('audio-only', async () => {
-    audioOnly = !audioOnly;
-    // Back to video after starting audio-only: the camera is opened now.
+  document.addEventListener('alcove:audio-only', async (e) => {
+    audioOnly = Boolean(e.detail && e.detail.on);
+    // Back to video after starting audio-only: the camera opens now and joins each call.
     if (!audioOnly && local && !local.getVideoTracks().length) {
       try {
         const cam = await navigator.mediaDevices.getUserMedia({ video: true });
         const track = cam.getVideoTracks()[0];
         local.addTrack(track);
-        for (const e of peers.values()) {
-          const t = e.pc.getTransceivers().find((x) => x.receiver.track.kind === 'video');
+        if (selfView) selfView.srcObject = local;
+        for (const entry of peers.values()) {
+          const t = entry.pc.getTransceivers().find((x) => x.receiver.track.kind === 'video');
           if (t) {
             await t.sender.replaceTrack(track);
-            t.direction = 'sendrecv';
+            t.direction = 'sendrecv'; // renegotiates (perfect negotiation handles it)
           } else {
-            e.pc.addTrack(track, local);
+            entry.pc.addTrack(track, local);
           }
         }
       } catch {
-        audioOnly = true;
+        announce(words('noMedia'));
       }
     }
     applyToggles();
-    emit('alcove:audio-only', { on: audioOnly });
   });
 
   document.addEventListener('alcove:reconnect', rejoin);
