@@ -65,7 +65,6 @@ try {
     clients.push(page);
   }
   log('checked in; the clinician admits');
-  await enterAsHost(host, id).then(() => host.goto(`/sessions/${id}`)); // warm the room route
   await admit(host, id, plan.clients);
   const admittedAt = Date.now();
   await Promise.all([enterAsHost(host, id), ...clients.map(enterFromWaitingRoom)]);
