@@ -123,6 +123,18 @@ impl Config {
             alcove_web::services::sms::SmsSetting::parse(v, None)
                 .map_err(|why| ConfigError::Bad { key: "sms", why })?;
         }
+        if let Some(v) = &self.ice_servers {
+            alcove_web::sessions::ice::parse_ice_servers(v).map_err(|why| ConfigError::Bad {
+                key: "ice_servers",
+                why,
+            })?;
+        }
+        if self.turn_secret.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(ConfigError::Bad {
+                key: "turn_secret",
+                why: "is empty (leave it unset for no TURN credentials)".into(),
+            });
+        }
         if let Some(a) = &self.addr {
             check_addr(a).map_err(|why| ConfigError::Bad { key: "addr", why })?;
         }
@@ -176,6 +188,15 @@ impl Config {
         if let Some(m) = self.attachment_max_mib {
             w.attachment_max = m as usize * 1024 * 1024;
         }
+        w.ice_servers = self
+            .ice_servers
+            .as_deref()
+            .and_then(|v| alcove_web::sessions::ice::parse_ice_servers(v).ok())
+            .unwrap_or_default();
+        w.turn_secret = self
+            .turn_secret
+            .as_deref()
+            .map(|s| alcove_web::sessions::ice::TurnSecret(s.trim().as_bytes().to_vec()));
         w
     }
 }
@@ -285,6 +306,26 @@ mod tests {
             let e = c(bad).validate().unwrap_err().to_string();
             assert!(e.contains("attachment_max_mib"), "{e}");
         }
+    }
+
+    #[test]
+    fn ice_servers_are_stun_or_turn_urls_and_the_turn_secret_reaches_the_web_config() {
+        let c = Config {
+            ice_servers: Some("stun:stun.example.org:3478, turn:turn.example.org:3478".into()),
+            turn_secret: Some("north-wind".into()),
+            ..Config::default()
+        };
+        assert!(c.validate().is_ok());
+        let w = c.web();
+        assert_eq!(w.ice_servers.len(), 2);
+        assert_eq!(w.turn_secret.as_ref().unwrap().0, b"north-wind");
+        assert!(!format!("{w:?}").contains("north-wind"));
+        let bad = Config {
+            ice_servers: Some("http://turn.example.org".into()),
+            ..Config::default()
+        };
+        let e = bad.validate().unwrap_err().to_string();
+        assert!(e.contains("ice_servers") && e.contains("http://turn.example.org"), "{e}");
     }
 
     #[test]

@@ -38,6 +38,17 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../static/intake.js"),
     ),
+    // Sessions (issue 6): the waiting room, the clinician's view and the room; the device check.
+    (
+        "session.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/session.js"),
+    ),
+    (
+        "device-check.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/device-check.js"),
+    ),
 ];
 
 async fn asset(Path(name): Path<String>) -> Response {

@@ -27,6 +27,11 @@ pub struct WebConfig {
     pub attachment_max: usize,
     /// Which SMS gateway sends phone verification codes (`ALCOVE_SMS`; off by default).
     pub sms: crate::services::sms::SmsSetting,
+    /// STUN and TURN servers for video sessions (`ALCOVE_ICE_SERVERS`), parsed once.
+    pub ice_servers: Vec<crate::sessions::ice::IceUrl>,
+    /// The TURN REST shared secret (`ALCOVE_TURN_SECRET`): TURN servers get time-limited
+    /// credentials made with it. Never shown or logged.
+    pub turn_secret: Option<crate::sessions::ice::TurnSecret>,
 }
 
 impl Default for WebConfig {
@@ -44,6 +49,8 @@ impl Default for WebConfig {
             reminder_every: Some(std::time::Duration::from_secs(5 * 60)),
             attachment_max: 10 * 1024 * 1024,
             sms: crate::services::sms::SmsSetting::Off,
+            ice_servers: Vec::new(),
+            turn_secret: None,
         }
     }
 }

@@ -4,8 +4,8 @@
 //
 // The room page (`templates/sessions/room.html`) gives `#peers` with `data-session`,
 // `data-self`, `data-ice` and the tile words (`data-t-*`, from Fluent); `#self-view`, the
-// local preview; the `#mute`, `#camera` and `#audio-only` toggles, whose state `session.js`
-// keeps. The fallback panel is `session.js`'s too: this script tells it, with
+// local preview; the `#mute`, `#camera` and `#audio-only` toggles, which this script keeps.
+// The fallback panel is `session.js`'s too: this script tells it, with
 // `alcove:connection-lost` and `alcove:reconnected` on `document` (it shows or hides
 // `#fallback` and notes the problem on the session record), and rejoins on
 // `alcove:reconnect` (the `#reconnect` button).
@@ -310,30 +310,44 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
   }
 
   // --- the toggles --------------------------------------------------------------------------
-  // `session.js` keeps the buttons' aria-pressed and labels and tells us with `alcove:toggle`
-  // (on the button) and `alcove:audio-only` (on document); here the media follows.
+  // This script owns the buttons: their aria-pressed state, and the label from `data-on`
+  // (shown while pressed) or `data-off`. A switch to or from audio only is told to
+  // `session.js` with `alcove:audio-only`, which notes it on the session record.
+
+  function press(id, on) {
+    const b = document.getElementById(id);
+    if (!b) return;
+    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    const label = on ? b.dataset.on : b.dataset.off;
+    if (label) b.textContent = label;
+  }
 
   function applyToggles() {
+    press('mute', muted);
+    press('camera', cameraOff);
+    press('audio-only', audioOnly);
     if (!local) return;
     for (const t of local.getAudioTracks()) t.enabled = !muted;
     for (const t of local.getVideoTracks()) t.enabled = !cameraOff && !audioOnly;
     if (selfView) selfView.hidden = audioOnly || cameraOff || !local.getVideoTracks().length;
   }
 
-  const onToggle = (id, fn) => {
+  const onClick = (id, fn) => {
     const b = document.getElementById(id);
-    if (b) b.addEventListener('alcove:toggle', (e) => fn(Boolean(e.detail && e.detail.on)));
+    if (b) b.addEventListener('click', fn);
   };
-  onToggle('mute', (on) => {
-    muted = on;
+  onClick('mute', () => {
+    muted = !muted;
     applyToggles();
   });
-  onToggle('camera', (on) => {
-    cameraOff = on;
+  onClick('camera', () => {
+    cameraOff = !cameraOff;
     applyToggles();
   });
-  document.addEventListener('alcove:audio-only', async (e) => {
-    audioOnly = Boolean(e.detail && e.detail.on);
+  onClick('audio-only', async () => {
+    audioOnly = !audioOnly;
+    applyToggles();
+    emit('alcove:audio-only', { on: audioOnly });
     // Back to video after starting audio-only: the camera opens now and joins each call.
     if (!audioOnly && local && !local.getVideoTracks().length) {
       try {
@@ -353,8 +367,8 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       } catch {
         announce(words('noMedia'));
       }
+      applyToggles();
     }
-    applyToggles();
   });
 
   document.addEventListener('alcove:reconnect', rejoin);

@@ -348,6 +348,26 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("POST", "/admin/intake/fields/{field}"), Only(&[Admin])),
         (("POST", "/admin/intake/publish"), Only(&[Admin])),
         (("POST", "/admin/intake/discard"), Only(&[Admin])),
+        // Issue 6, sessions: the session in the path is Alex's with Dana, starting now; Alex has
+        // not checked in, so only Dana may enter the room or get ICE servers.
+        (
+            ("GET", "/sessions"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("GET", "/device-check"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (("GET", "/sessions/{id}"), CareTeam),
+        (("GET", "/sessions/{id}/status"), CareTeam),
+        (("POST", "/sessions/{id}/check-in"), Only(&[ClientOwn])),
+        (("POST", "/sessions/{id}/admit/{client}"), CareTeamClinician),
+        (("POST", "/sessions/{id}/end"), CareTeamClinician),
+        (("GET", "/sessions/{id}/room"), CareTeamClinician),
+        (("POST", "/sessions/{id}/problems"), CareTeamClinician),
+        (("GET", "/sessions/{id}/record"), CareTeamClinician),
+        (("GET", "/sessions/{id}/ice"), CareTeamClinician),
+        (("GET", "/api/v1/sessions/{id}/ice"), CareTeamClinician),
     ])
 }
 
@@ -368,6 +388,8 @@ fn ends_session(path: &str) -> bool {
     matches!(
         path,
         "/sign-out" | "/account/sign-out-everywhere" | "/api/v1/auth/token"
+            // Ending the video session closes its room: after every other session route.
+            | "/sessions/{id}/end"
     )
 }
 
@@ -637,6 +659,19 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
         .key
         .clone();
 
+    // Alex's demo session with Dana (issue 6), starting now.
+    let alex_session = alcove_web::scheduling::appointments::of_client(
+        &app.state,
+        alcove_domain::ClientId(alex_client.parse().unwrap()),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|a| a.clients.len() == 1)
+    .expect("the demo books Alex a session")
+    .id
+    .to_string();
+
     let mut failures = Vec::new();
     let mut ordered = routes.clone();
     ordered.sort_by_key(|r| ends_session(r.path)); // session-ending routes last
@@ -646,6 +681,9 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             contact_id
         } else if route.path.starts_with("/listings/") {
             listing_id.as_str()
+        } else if route.path.starts_with("/sessions/") || route.path.starts_with("/api/v1/sessions/")
+        {
+            alex_session.as_str()
         } else {
             alex_thread.as_str()
         };

@@ -1,0 +1,392 @@
+//! Issue 6, the session: check-in before every session (licensure where the client is at that
+//! instant, readiness), the waiting room, admission only after an allowed check-in, the room
+//! for admitted participants only, ending for everyone, the session record, ICE servers.
+
+mod common;
+
+use alcove_domain::ManualClock;
+use alcove_testkit::{csrf_from, Backend, TestApp};
+use chrono::Duration;
+use common::{assert_error_shape, client_id, session_of, spawn_at, token_of};
+use serde_json::Value;
+
+const NOW: &str = "2026-12-07T15:00:00Z";
+
+/// The demo's one-to-one session of this client (Alex's starts now, Casey's an hour later).
+async fn session_of_client(app: &TestApp, name: &str) -> String {
+    let client = client_id(app, name).await;
+    alcove_web::scheduling::appointments::of_client(&app.state, client)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.clients.len() == 1)
+        .expect("the demo books a session")
+        .id
+        .to_string()
+}
+
+async fn post(
+    app: &TestApp,
+    web: &reqwest::Client,
+    form_page: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, Option<String>, String) {
+    let csrf = csrf_from(&app.text(web, form_page).await);
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let r = web.post(app.url(path)).form(&form).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned);
+    (status, location, r.text().await.unwrap_or_default())
+}
+
+async fn status(app: &TestApp, web: &reqwest::Client, id: &str) -> Value {
+    web.get(app.url(&format!("/sessions/{id}/status")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn check_in(
+    app: &TestApp,
+    web: &reqwest::Client,
+    id: &str,
+    jurisdiction: &str,
+) -> (u16, Option<String>, String) {
+    let page = format!("/sessions/{id}");
+    post(
+        app,
+        web,
+        &page,
+        &format!("/sessions/{id}/check-in"),
+        &[
+            ("jurisdiction", jurisdiction),
+            ("address", ""),
+            ("private_place", "yes"),
+            ("fallback_phone", "+1 617 555 0142"),
+            ("emergency_contact_confirmed", "yes"),
+        ],
+    )
+    .await
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    app.state
+        .store
+        .audit_events(0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+async fn alex_and_dana(backend: Backend) -> (TestApp, std::sync::Arc<ManualClock>, String) {
+    let (app, clock) = spawn_at(backend, NOW, None, None).await;
+    let id = session_of_client(&app, "Alex Rivera").await;
+    (app, clock, id)
+}
+
+for_both_backends!(
+    a_client_checks_in_from_a_licensed_state_waits_and_enters_only_once_admitted,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let alex = session_of(&app, &clock, "Alex Rivera").await;
+        let page = app.text(&alex, &format!("/sessions/{id}")).await;
+        assert!(page.contains(r#"id="check-in-form""#), "{page}");
+        // Prefilled from the emergency plan: the fallback phone, the place, the contact.
+        assert!(page.contains(r#"value="US-MA""#), "{page}");
+        assert!(page.contains("+16175550142") || page.contains("617"), "{page}");
+        assert!(page.contains("Sam Rivera (brother)"), "{page}");
+
+        let (s, loc, _) = check_in(&app, &alex, &id, "us-ma").await;
+        assert_eq!((s, loc.as_deref()), (303, Some(format!("/sessions/{id}").as_str())));
+        let waiting = app.text(&alex, &format!("/sessions/{id}")).await;
+        assert!(waiting.contains(r#"data-phase="waiting""#), "{waiting}");
+        assert_eq!(status(&app, &alex, &id).await["state"], "waiting");
+        // Checked in is not admitted: the room stays shut.
+        let (s, _) = app.page(&alex, &format!("/sessions/{id}/room")).await;
+        assert_eq!(s, 403);
+
+        // Dana sees the check-in before admitting: place, licence basis, phone, contact.
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let host = app.text(&dana, &format!("/sessions/{id}")).await;
+        assert!(host.contains("US-MA"), "{host}");
+        assert!(host.contains("LICSW") || host.contains("123456"), "{host}");
+        assert!(host.contains("+1 617 555 0142") || host.contains("+16175550142"), "{host}");
+        assert!(host.contains("Admit Alex Rivera"), "{host}");
+        let alex_client = client_id(&app, "Alex Rivera").await;
+        let (s, _, _) = post(
+            &app,
+            &dana,
+            &format!("/sessions/{id}"),
+            &format!("/sessions/{id}/admit/{}", alex_client.0),
+            &[],
+        )
+        .await;
+        assert_eq!(s, 303);
+        let st = status(&app, &alex, &id).await;
+        assert_eq!(st["state"], "admitted");
+        assert_eq!(st["admitted"], true);
+        let room = app.text(&alex, &format!("/sessions/{id}/room")).await;
+        for needle in [
+            r#"id="peers" data-session=""#,
+            r#"id="mute""#,
+            r#"id="camera""#,
+            r#"id="audio-only""#,
+            r#"id="fallback""#,
+            r#"id="reconnect""#,
+            r#"id="session-clock""#,
+            "Nothing in this session is recorded",
+        ] {
+            assert!(room.contains(needle), "{needle} in {room}");
+        }
+        // Only the clinician ends the session.
+        assert!(!room.contains(r#"id="end-session""#));
+        let actions = audit_actions(&app).await;
+        for a in ["session.check_in.allowed", "session.check_in.view", "session.admit", "session.room.enter"] {
+            assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+        }
+    }
+);
+
+for_both_backends!(
+    a_check_in_from_an_unlicensed_state_is_refused_with_why_and_what_to_do_and_cannot_be_admitted,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let alex = session_of(&app, &clock, "Alex Rivera").await;
+        let (s, _, _) = check_in(&app, &alex, &id, "US-CA").await;
+        assert_eq!(s, 303, "the refusal is recorded, then shown");
+        let page = app.text(&alex, &format!("/sessions/{id}")).await;
+        assert!(page.contains(r#"id="check-in-denied""#), "{page}");
+        assert!(page.contains("not licensed where you are now (US-CA)"), "{page}");
+        assert!(page.contains("referral"), "{page}");
+        assert_eq!(status(&app, &alex, &id).await["state"], "scheduled");
+
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let host = app.text(&dana, &format!("/sessions/{id}")).await;
+        assert!(host.contains("Not licensed in US-CA"), "{host}");
+        assert!(!host.contains("Admit Alex Rivera"), "{host}");
+        let alex_client = client_id(&app, "Alex Rivera").await;
+        let (s, _, _) = post(
+            &app,
+            &dana,
+            &format!("/sessions/{id}"),
+            &format!("/sessions/{id}/admit/{}", alex_client.0),
+            &[],
+        )
+        .await;
+        assert_eq!(s, 409, "no admission on a refused check-in");
+        let (s, _) = app.page(&alex, &format!("/sessions/{id}/room")).await;
+        assert_eq!(s, 403);
+        assert!(audit_actions(&app)
+            .await
+            .iter()
+            .any(|a| a == "session.check_in.denied"));
+
+        // Back home in Massachusetts, the same client checks in again and may be admitted.
+        let (s, _, _) = check_in(&app, &alex, &id, "US-MA").await;
+        assert_eq!(s, 303);
+        assert_eq!(status(&app, &alex, &id).await["state"], "waiting");
+    }
+);
+
+for_both_backends!(
+    a_check_in_without_privacy_a_phone_or_a_confirmed_contact_names_each_problem_and_records_nothing,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let alex = session_of(&app, &clock, "Alex Rivera").await;
+        let (s, _, html) = post(
+            &app,
+            &alex,
+            &format!("/sessions/{id}"),
+            &format!("/sessions/{id}/check-in"),
+            &[("jurisdiction", "Massachusetts"), ("fallback_phone", "call me")],
+        )
+        .await;
+        assert_eq!(s, 422);
+        for e in [
+            r#"id="jurisdiction-error""#,
+            r#"id="fallback_phone-error""#,
+            r#"id="private_place-error""#,
+            r#"id="emergency_contact_confirmed-error""#,
+        ] {
+            assert!(html.contains(e), "{e} in {html}");
+        }
+        assert!(html.contains(r#"value="call me""#), "keeps what was typed");
+        let client = client_id(&app, "Alex Rivera").await;
+        assert!(alcove_web::sessions::checkin::latest(&app.state, client, &id)
+            .await
+            .unwrap()
+            .is_none());
+    }
+);
+
+for_both_backends!(
+    casey_in_california_is_refused_at_check_in_and_told_what_is_still_to_do,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let id = session_of_client(&app, "Casey Morgan").await;
+        let casey = session_of(&app, &clock, "Casey Morgan").await;
+        let page = app.text(&casey, &format!("/sessions/{id}")).await;
+        assert!(page.contains(r#"id="not-ready""#), "{page}");
+        assert!(page.contains(r#"value="US-CA""#), "{page}");
+        let (s, _, _) = check_in(&app, &casey, &id, "US-CA").await;
+        assert_eq!(s, 303);
+        let page = app.text(&casey, &format!("/sessions/{id}")).await;
+        assert!(page.contains("not licensed where you are now (US-CA)"), "{page}");
+        assert!(!page.contains(r#"data-phase="waiting""#));
+    }
+);
+
+for_both_backends!(
+    the_clinician_ends_the_session_for_everyone_and_the_record_keeps_what_happened,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let alex = session_of(&app, &clock, "Alex Rivera").await;
+        check_in(&app, &alex, &id, "US-MA").await;
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let alex_client = client_id(&app, "Alex Rivera").await;
+        post(
+            &app,
+            &dana,
+            &format!("/sessions/{id}"),
+            &format!("/sessions/{id}/admit/{}", alex_client.0),
+            &[],
+        )
+        .await;
+        clock.advance(Duration::minutes(20));
+        let room = format!("/sessions/{id}/room");
+        for what in ["connection_lost", "reconnected"] {
+            let (s, _, _) = post(&app, &alex, &room, &format!("/sessions/{id}/problems"), &[("what", what)]).await;
+            assert_eq!(s, 204, "{what}");
+        }
+        let (s, _, _) = post(&app, &alex, &room, &format!("/sessions/{id}/problems"), &[("what", "a long story")]).await;
+        assert_eq!(s, 422, "only known codes are noted");
+        // A client cannot end it.
+        let (s, _, _) = post(&app, &alex, &room, &format!("/sessions/{id}/end"), &[]).await;
+        assert_eq!(s, 403);
+        clock.advance(Duration::minutes(25));
+        let (s, loc, _) = post(&app, &dana, &room, &format!("/sessions/{id}/end"), &[]).await;
+        assert_eq!((s, loc.as_deref()), (303, Some(format!("/sessions/{id}/record").as_str())));
+
+        // Everyone's room is closed.
+        for web in [&alex, &dana] {
+            let st = status(&app, web, &id).await;
+            assert_eq!(st["state"], "ended");
+            assert_eq!(st["admitted"], false);
+            let r = web.get(app.url(&room)).send().await.unwrap();
+            assert_eq!(r.status(), 303);
+        }
+        let (s, _) = common::get_json(
+            &app,
+            &token_of(&app, &clock, "Dana Whitfield").await,
+            &format!("/api/v1/sessions/{id}/ice"),
+        )
+        .await;
+        assert_eq!(s, 403, "no ICE servers after the end");
+        let page = app.text(&alex, &format!("/sessions/{id}")).await;
+        assert!(page.contains("This session has ended."), "{page}");
+
+        let record = app.text(&dana, &format!("/sessions/{id}/record")).await;
+        assert!(record.contains("2026-12-07 15:"), "actual start: {record}");
+        assert!(record.contains("2026-12-07 15:45"), "actual end: {record}");
+        assert!(record.contains("US-MA"), "{record}");
+        assert!(record.contains("LICSW") || record.contains("123456"), "basis: {record}");
+        assert!(record.contains("Connection lost") && record.contains("Reconnected"), "{record}");
+        assert!(record.contains("Alex Rivera") && record.contains("Video"), "{record}");
+        let (s, _) = app.page(&alex, &format!("/sessions/{id}/record")).await;
+        assert_eq!(s, 404, "the record is the clinician's");
+        let stored = alcove_web::scheduling::appointments::load(&app.state, id.parse::<uuid::Uuid>().map(alcove_domain::AppointmentId).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .appointment;
+        assert_eq!(stored.session.admitted, vec![alex_client]);
+        assert_eq!(stored.session.problems.len(), 2);
+        assert!(stored.session.started_at.is_some() && stored.session.ended_at.is_some());
+        assert!(audit_actions(&app).await.iter().any(|a| a == "session.end"));
+    }
+);
+
+for_both_backends!(
+    the_room_closes_for_everyone_when_the_time_is_up_even_if_nobody_ends_it,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let alex = session_of(&app, &clock, "Alex Rivera").await;
+        check_in(&app, &alex, &id, "US-MA").await;
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let alex_client = client_id(&app, "Alex Rivera").await;
+        post(&app, &dana, &format!("/sessions/{id}"), &format!("/sessions/{id}/admit/{}", alex_client.0), &[]).await;
+        let (s, _) = app.page(&dana, &format!("/sessions/{id}/room")).await;
+        assert_eq!(s, 200);
+        // 50 minutes, then 10 minutes' grace.
+        clock.advance(Duration::minutes(61));
+        assert_eq!(status(&app, &dana, &id).await["state"], "closed");
+        let r = alex.get(app.url(&format!("/sessions/{id}/room"))).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+    }
+);
+
+for_both_backends!(
+    nobody_outside_the_session_learns_it_exists,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        for name in ["Jordan Lee", "Samuel Okafor"] {
+            let web = session_of(&app, &clock, name).await;
+            for path in [format!("/sessions/{id}"), format!("/sessions/{id}/status"), format!("/sessions/{id}/room")] {
+                let (s, _) = app.page(&web, &path).await;
+                assert_eq!(s, 404, "{name} {path}");
+            }
+        }
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ice_servers_come_with_turn_credentials_only_for_those_in_the_room() {
+    let config = alcove_web::WebConfig {
+        reminder_every: None,
+        ice_servers: alcove_web::sessions::ice::parse_ice_servers(
+            "stun:stun.example.org:3478, turn:turn.example.org:3478?transport=udp",
+        )
+        .unwrap(),
+        turn_secret: Some(alcove_web::sessions::ice::TurnSecret(b"north-wind".to_vec())),
+        ..alcove_web::WebConfig::default()
+    };
+    let (app, clock) = spawn_at(Backend::Sqlite, NOW, None, Some(config)).await;
+    let id = session_of_client(&app, "Alex Rivera").await;
+    let dana = token_of(&app, &clock, "Dana Whitfield").await;
+    let (s, v) = common::get_json(&app, &dana, &format!("/api/v1/sessions/{id}/ice")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["ice_servers"][0]["urls"][0], "stun:stun.example.org:3478");
+    let turn = &v["ice_servers"][1];
+    assert_eq!(turn["urls"][0], "turn:turn.example.org:3478?transport=udp");
+    let username = turn["username"].as_str().unwrap();
+    let (expiry, user) = username.split_once(':').unwrap();
+    let dana_id = common::user_id(&app, "Dana Whitfield").await;
+    assert_eq!(user, dana_id.to_string());
+    let expiry: i64 = expiry.parse().unwrap();
+    // An hour after the session's scheduled end (15:50 UTC).
+    assert_eq!(expiry, "2026-12-07T16:50:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp());
+    let want = alcove_crypto::turn::turn_credential(b"north-wind", user, expiry);
+    assert_eq!(turn["credential"], want.credential);
+
+    // Alex has not been admitted: no ICE servers, in the contract's error shape.
+    let alex = token_of(&app, &clock, "Alex Rivera").await;
+    let (s, v) = common::get_json(&app, &alex, &format!("/api/v1/sessions/{id}/ice")).await;
+    assert_eq!(s, 403);
+    assert_error_shape(&v, "not_admitted");
+    // Someone else's session does not exist for Jordan.
+    let jordan = token_of(&app, &clock, "Jordan Lee").await;
+    let (s, v) = common::get_json(&app, &jordan, &format!("/api/v1/sessions/{id}/ice")).await;
+    assert_eq!(s, 404);
+    assert_error_shape(&v, "not_found");
+}
