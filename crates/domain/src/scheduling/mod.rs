@@ -10,8 +10,7 @@
 //! * [`slots`] — the offered slots in a range, given what is already booked;
 //! * [`cancel`] — the late-cancellation rule;
 //! * [`appointment`] — a booking and, once held, its session record;
-//! * [`checkin`] — the client's check-in before every session;
-//! * [`video`] — who may join a session's video and signal in it.
+//! * [`checkin`] — the client's check-in before every session.
 
 pub mod appointment;
 pub mod availability;
@@ -19,7 +18,6 @@ pub mod cancel;
 pub mod checkin;
 pub mod session_type;
 pub mod slots;
-pub mod video;
 
 pub use appointment::{Appointment, SessionRecord, Status as AppointmentStatus, TechnicalProblem};
 pub use availability::{Availability, AvailabilityError, DayHours, Exception, Window};
@@ -27,4 +25,3 @@ pub use cancel::{CancelPolicy, Cancellation};
 pub use checkin::{CheckIn, CheckInError, CheckInForm};
 pub use session_type::{Modality, SessionType, SessionTypeError, MAX_GROUP};
 pub use slots::{bookable, offered_slots, BookingWindow, Busy, Slot};
-pub use video::{may_join_video, Participant, VideoRefusal};

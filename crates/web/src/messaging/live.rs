@@ -174,7 +174,7 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
                 if !session_alive(&state, &who).await {
                     return close_session_ended(ws).await;
                 }
-                if let Some(out) = video.recheck(&state).await {
+                if let Some(out) = video.recheck(&state, &who).await {
                     if ws.send(Message::text(text_of(&out))).await.is_err() {
                         return;
                     }

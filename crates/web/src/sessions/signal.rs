@@ -2,7 +2,9 @@
 //! (signed-in cookie, Origin checked: `crate::messaging::live`). Browsers connect to each
 //! other directly (a mesh, up to six); media never passes through Alcove. The server only
 //! passes session descriptions and ICE candidates between the pages of one session, and only
-//! for people [`may_join_video`] lets in, checked again on every frame they send.
+//! for people the room lets in ([`SessionAccess::check`] then [`SessionAccess::may_enter`]:
+//! the clinician and the clients they admitted, while the session is open), checked again on
+//! every signal they send.
 //!
 //! | from   | `type`   | fields                          | meaning |
 //! | ------ | -------- | ------------------------------- | ------- |
@@ -25,7 +27,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use alcove_domain::scheduling::{may_join_video, Participant, VideoRefusal};
 use alcove_domain::{AppointmentId, PeerId, Role, UserId};
 use alcove_store::Event;
 use serde::{Deserialize, Serialize};
@@ -33,8 +34,9 @@ use serde_json::Value;
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::SessionAccess;
+use crate::auth::extract::Why;
 use crate::auth::Identity;
-use crate::scheduling::appointments;
 use crate::services::audit_log::By;
 use crate::state::AppState;
 
@@ -126,67 +128,57 @@ pub fn parse(frame: Value) -> Result<Incoming, Outgoing> {
     Ok(incoming)
 }
 
-/// What a refusal is called on the wire.
-fn refusal_code(r: VideoRefusal) -> &'static str {
+/// Why a page may not be in a session's video now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    /// Not this session's clinician nor one of its clients (or no such session).
+    NotFound,
+    /// A client the clinician has not admitted from the waiting room.
+    NotAdmitted,
+    /// Cancelled or moved to another time.
+    NotBooked,
+    /// Ended by the clinician, or its time (and grace) is over.
+    Ended,
+}
+
+fn refusal(r: Refusal) -> Outgoing {
     match r {
-        VideoRefusal::NotAParticipant => "not_found",
-        VideoRefusal::NotAdmitted => "not_admitted",
-        VideoRefusal::NotBooked => "not_booked",
-        VideoRefusal::Ended => "session_ended",
+        Refusal::NotFound => error("not_found", "No such session."),
+        Refusal::NotAdmitted => error("not_admitted", "The clinician has not admitted you yet."),
+        Refusal::NotBooked => error("not_booked", "This appointment was cancelled or moved."),
+        Refusal::Ended => error("session_ended", "This session has ended."),
     }
 }
 
-fn refusal(r: VideoRefusal) -> Outgoing {
-    let message = match r {
-        VideoRefusal::NotAParticipant => "No such session.",
-        VideoRefusal::NotAdmitted => "The clinician has not admitted you yet.",
-        VideoRefusal::NotBooked => "This appointment was cancelled or moved.",
-        VideoRefusal::Ended => "This session has ended.",
-    };
-    error(refusal_code(r), message)
-}
-
-/// Who the signed-in person is to a session: a clinician as themself, a client as their
-/// client record. Other roles never take part in a session.
-async fn participant(state: &AppState, who: &Identity) -> Result<Participant, Outgoing> {
-    match who.role {
-        Role::Clinician => Ok(Participant::Clinician(who.user_id)),
-        Role::Client => match state.store.client_by_user(who.user_id).await {
-            Ok(Some(c)) => Ok(Participant::Client(c.id)),
-            Ok(None) => Err(refusal(VideoRefusal::NotAParticipant)),
-            Err(e) => {
-                tracing::error!(error = %e, "could not find a client's record");
-                Err(error("internal", "Please try again."))
-            }
-        },
-        _ => Err(refusal(VideoRefusal::NotAParticipant)),
-    }
-}
-
-/// Whether `who` may be in `session`'s video now: the rule, on the newest appointment.
+/// Whether `who` may be in `session`'s video now: the room's own rule
+/// ([`SessionAccess::may_enter`]), with the reason when not.
 async fn check(
     state: &AppState,
     session: AppointmentId,
-    who: Participant,
-) -> Result<alcove_domain::scheduling::Appointment, Outgoing> {
-    match appointments::load(state, session).await {
-        Ok(Some(s)) => {
-            may_join_video(&s.appointment, who).map_err(refusal)?;
-            Ok(s.appointment)
-        }
-        Ok(None) => Err(refusal(VideoRefusal::NotAParticipant)),
-        Err(e) => {
-            tracing::error!(error = %e, "could not load an appointment for signalling");
-            Err(error("internal", "Please try again."))
-        }
+    who: &Identity,
+) -> Result<SessionAccess, Outgoing> {
+    let access = match SessionAccess::check(state, who.clone(), session).await {
+        Ok(a) => a,
+        Err(Why::Internal) => return Err(error("internal", "Please try again.")),
+        Err(_) => return Err(refusal(Refusal::NotFound)),
+    };
+    if access.may_enter(state.clock.now()) {
+        return Ok(access);
     }
+    let why = if !access.appointment.is_booked() {
+        Refusal::NotBooked
+    } else if !access.open(state.clock.now()) {
+        Refusal::Ended
+    } else {
+        Refusal::NotAdmitted
+    };
+    Err(refusal(why))
 }
 
 /// One socket's part in a session's video.
 struct InSession {
     session: AppointmentId,
     peer: PeerId,
-    participant: Participant,
     /// The peers this page has been told of, by the user they are signed in as.
     known: HashMap<PeerId, UserId>,
 }
@@ -222,7 +214,7 @@ impl Video {
             },
             Incoming::Signal {
                 session, to, data, ..
-            } => self.signal(state, &session, &to, data).await,
+            } => self.signal(state, who, &session, &to, data).await,
         }
     }
 
@@ -233,21 +225,17 @@ impl Video {
 
     async fn join(&mut self, state: &AppState, who: &Identity, session: &str) -> Vec<Outgoing> {
         let Ok(id) = session.parse::<AppointmentId>() else {
-            return vec![refusal(VideoRefusal::NotAParticipant)];
+            return vec![refusal(Refusal::NotFound)];
         };
-        let participant = match participant(state, who).await {
-            Ok(p) => p,
-            Err(e) => return vec![e],
-        };
-        let appointment = match check(state, id, participant).await {
+        let access = match check(state, id, who).await {
             Ok(a) => a,
             Err(e) => return vec![e],
         };
         // Joining a session's video is contact with each client in it: it shows in their
         // access history (a client joining shows in their own).
-        let clients = match participant {
-            Participant::Client(c) => vec![c],
-            Participant::Clinician(_) => appointment.clients.clone(),
+        let clients = match access.client() {
+            Some(c) => vec![c.id],
+            None => access.appointment.clients.clone(),
         };
         for c in clients {
             if let Err(e) = state
@@ -270,7 +258,6 @@ impl Video {
         self.current = Some(InSession {
             session: id,
             peer,
-            participant,
             known: HashMap::new(),
         });
         if let Err(e) = state
@@ -289,11 +276,18 @@ impl Video {
         vec![Outgoing::Joined { session: id, peer }]
     }
 
-    async fn signal(&mut self, state: &AppState, session: &str, to: &str, data: Value) -> Vec<Outgoing> {
+    async fn signal(
+        &mut self,
+        state: &AppState,
+        who: &Identity,
+        session: &str,
+        to: &str,
+        data: Value,
+    ) -> Vec<Outgoing> {
         let Some(s) = self.current_of(session) else {
             return vec![error("not_joined", "Join the session first.")];
         };
-        let (id, from, participant) = (s.session, s.peer, s.participant);
+        let (id, from) = (s.session, s.peer);
         let Some(to) = to.parse::<PeerId>().ok().filter(|p| s.known.contains_key(p)) else {
             return vec![error("not_found", "No such peer in this session.")];
         };
@@ -301,7 +295,7 @@ impl Video {
             return vec![error("too_many", "Too many signals; slow down.")];
         }
         // Admission can be withdrawn and the session ended at any moment: check every time.
-        if let Err(e) = check(state, id, participant).await {
+        if let Err(e) = check(state, id, who).await {
             let out = self.ended_by(state, &e).await;
             return vec![e].into_iter().chain(out).collect();
         }
@@ -358,9 +352,9 @@ impl Video {
     }
 
     /// Every so often (the socket's session check): is this page still allowed in?
-    pub async fn recheck(&mut self, state: &AppState) -> Option<Outgoing> {
-        let (id, p) = self.current.as_ref().map(|s| (s.session, s.participant))?;
-        match check(state, id, p).await {
+    pub async fn recheck(&mut self, state: &AppState, who: &Identity) -> Option<Outgoing> {
+        let id = self.current.as_ref().map(|s| s.session)?;
+        match check(state, id, who).await {
             Ok(_) => None,
             Err(e) => self.ended_by(state, &e).await,
         }
