@@ -48,3 +48,8 @@ id_type!(
     /// A booked appointment (a video, audio-only or group session).
     AppointmentId
 );
+id_type!(
+    /// One browser's presence in a live session's video (a fresh one on every join, so a
+    /// reconnecting page is a new peer and the others drop the old one).
+    PeerId
+);

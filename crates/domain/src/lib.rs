@@ -32,6 +32,6 @@ pub mod transmission;
 
 pub use clock::{Clock, ManualClock};
 pub use email::{Email, EmailError};
-pub use ids::{AppointmentId, ClientId, MessageId, ThreadId, UserId};
+pub use ids::{AppointmentId, ClientId, MessageId, PeerId, ThreadId, UserId};
 pub use jurisdiction::{Jurisdiction, JurisdictionError};
 pub use role::{Role, RoleError};

@@ -6,11 +6,15 @@
 //!
 //! `NOTIFY` is transient: while the listening connection is down (a restart of PostgreSQL, a
 //! network cut) events are lost. When the listener reconnects, subscribers get
-//! [`Delivery::Missed`] and re-read what they show. Payloads are ids only (`Event::encode`).
+//! [`Delivery::Missed`] and re-read what they show. Payloads are ids only (`Event::encode`),
+//! but for video signalling, which may be longer than a `NOTIFY` payload may be (under 8,000
+//! bytes): it goes as several notifications (`split_wire`), put together on arrival.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use alcove_store::{Delivery, Event, EventBus, LocalBus, StoreError, Subscription};
+use alcove_store::{
+    split_wire, Delivery, Event, EventBus, LocalBus, Reassembly, StoreError, Subscription,
+};
 use async_trait::async_trait;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
@@ -52,14 +56,23 @@ impl Drop for PgEventBus {
     }
 }
 
+/// The longest payload sent in one `NOTIFY` (PostgreSQL refuses 8,000 bytes and more).
+const NOTIFY_MAX: usize = 7900;
+
 async fn listen(mut listener: PgListener, local: LocalBus) {
+    let mut parts = Reassembly::default();
     loop {
         match listener.try_recv().await {
-            Ok(Some(n)) => match Event::decode(n.payload()) {
-                Some(e) => local.deliver(Delivery::Event(e)),
-                // A newer instance's kind of event: nothing here shows it.
-                None => tracing::debug!("ignored an event of an unknown kind"),
-            },
+            Ok(Some(n)) => {
+                let Some(wire) = parts.accept(n.payload(), Instant::now()) else {
+                    continue; // a part of a longer event; the rest follows
+                };
+                match Event::decode(&wire) {
+                    Some(e) => local.deliver(Delivery::Event(e)),
+                    // A newer instance's kind of event: nothing here shows it.
+                    None => tracing::debug!("ignored an event of an unknown kind"),
+                }
+            }
             // The connection dropped and was re-established: events may have been lost.
             Ok(None) => {
                 tracing::warn!("the live-events listener reconnected to PostgreSQL");
@@ -78,9 +91,21 @@ async fn listen(mut listener: PgListener, local: LocalBus) {
 #[async_trait]
 impl EventBus for PgEventBus {
     async fn publish(&self, event: &Event) -> alcove_store::Result<()> {
-        sqlx::query("SELECT pg_notify($1, $2)")
+        let parts = split_wire(event.encode(), NOTIFY_MAX);
+        if let [one] = parts.as_slice() {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(&self.channel)
+                .bind(one)
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+            return Ok(());
+        }
+        // All parts in one statement, one transaction: they are delivered together, before
+        // anything published after them, or not at all (the listener orders the parts).
+        sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS t(p)")
             .bind(&self.channel)
-            .bind(event.encode())
+            .bind(&parts)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;

@@ -9,7 +9,7 @@ pub mod conformance;
 pub mod events;
 mod model;
 
-pub use events::{Delivery, Event, EventBus, LocalBus, Subscription};
+pub use events::{split_wire, Delivery, Event, EventBus, LocalBus, Reassembly, Subscription};
 
 pub use model::*;
 

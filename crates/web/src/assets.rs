@@ -26,6 +26,12 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../static/live.js"),
     ),
+    // WebRTC video in a session's room (issue 6).
+    (
+        "video.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/video.js"),
+    ),
     // Autosaves the intake form's draft (issue 5).
     (
         "intake.js",

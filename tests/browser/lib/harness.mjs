@@ -141,13 +141,20 @@ export async function startDemoServer({ env: extraEnv = {}, command = 'demo', pr
   throw lastError;
 }
 
-/** Launches Debian's Chromium (never a downloaded one) with a fresh profile. */
-export async function launchBrowser() {
+/** Chromium's stand-ins for a camera and a microphone, allowed without asking (video tests). */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/**
+ * Launches Debian's Chromium (never a downloaded one) with a fresh profile; `media: true`
+ * gives it a fake camera and microphone that need no permission prompt.
+ */
+export async function launchBrowser({ media = false } = {}) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium chromium-driver (scripts/test does this).`);
   }
   // playwright-core gives every launch its own fresh, temporary user-data dir.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const args = media ? [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
 function describeViolations(violations) {
@@ -168,12 +175,15 @@ function describeViolations(violations) {
  * axe on every page and CSP console errors collected per page.
  */
 export class Suite {
-  /** `options` go to `startDemoServer` (e.g. `{ env: (url) => ({ ALCOVE_SMTP_URL: ... }) }`). */
-  static async start(options = {}) {
+  /**
+   * `options` go to `startDemoServer` (e.g. `{ env: (url) => ({ ALCOVE_SMTP_URL: ... }) }`);
+   * `media: true`: the browser has a fake camera and microphone (see `launchBrowser`).
+   */
+  static async start({ media = false, ...options } = {}) {
     const s = new Suite();
     s.server = await startDemoServer(options);
     try {
-      s.browser = await launchBrowser();
+      s.browser = await launchBrowser({ media });
     } catch (e) {
       await s.server.stop();
       throw e;

@@ -1654,6 +1654,15 @@ sess-fallback-emergency = In an emergency call 911 (or your local emergency numb
 sess-reconnect = Reconnect
 sess-leave = Leave the room
 sess-continue = Continue
+# The video tiles (static/video.js reads them from the room page).
+video-connecting = connecting…
+video-connected = connected
+video-disconnected = connection interrupted
+video-failed = connection failed
+video-closed = left
+video-lost = The connection dropped. See what to do below.
+video-reconnected = Connected again.
+video-no-media = No camera or microphone could be opened. Check the device check page.
 sess-record-title = Session record
 sess-record-clinician = Clinician
 sess-record-scheduled = Scheduled

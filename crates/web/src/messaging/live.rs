@@ -7,8 +7,9 @@
 //! from `GET /messages/{id}/new?after=<last message id>` — an ordinary, audited read that
 //! also moves the reader's read mark. Without JavaScript the page works as before.
 //!
-//! Every frame is a JSON object with a `type` (the later video issue adds WebRTC signalling
-//! to the same socket as new types):
+//! Every frame is a JSON object with a `type`. WebRTC signalling for a session's video
+//! (`join`, `signal`, `leave` and their answers) shares the socket: see
+//! `crate::sessions::signal`. The thread frames:
 //!
 //! | from   | `type`          | fields                         | meaning |
 //! | ------ | --------------- | ------------------------------ | ------- |
@@ -42,12 +43,14 @@ use crate::auth::Identity;
 use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
 use crate::services::audit_log::By;
+use crate::sessions::signal::{self, Video};
 use crate::state::AppState;
 
 /// Threads one socket may watch at once (a page watches one).
 pub const MAX_WATCHED: usize = 32;
-/// Largest frame a page may send; subscribe frames are about 100 bytes.
-const MAX_FRAME: usize = 4096;
+/// Largest frame a page may send: subscribe frames are about 100 bytes, but a video
+/// session description is up to `signal::MAX_SIGNAL`.
+const MAX_FRAME: usize = 64 * 1024;
 /// How often an idle socket re-checks that its session is still alive.
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 /// Close code when the session has ended (4000–4999 are the application's).
@@ -107,7 +110,17 @@ pub async fn socket(
         .on_upgrade(move |ws| serve(ws, state, who))
 }
 
-async fn serve(mut ws: WebSocket, state: AppState, who: Identity) {
+async fn serve(ws: WebSocket, state: AppState, who: Identity) {
+    let mut video = Video::default();
+    run(ws, &state, &who, &mut video).await;
+    // However the socket ended, the others in a video session hear this page left: without
+    // a goodbye (`leave`), it is a dropped connection.
+    video.leave(&state, true).await;
+}
+
+async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Video) {
+    let state = state.clone();
+    let who = who.clone();
     // Subscribe before anything else, so nothing published from now on is missed.
     let mut events = state.events.subscribe();
     let mut watching: HashMap<ThreadId, ClientId> = HashMap::new();
@@ -118,16 +131,16 @@ async fn serve(mut ws: WebSocket, state: AppState, who: Identity) {
             frame = ws.recv() => {
                 let reply = match frame {
                     Some(Ok(Message::Text(text))) => {
-                        on_frame(&state, &who, &mut watching, text.as_str()).await
+                        on_text(&state, &who, &mut watching, video, text.as_str()).await
                     }
                     Some(Ok(Message::Binary(_))) => {
-                        vec![error("bad_request", "Frames are JSON text.")]
+                        vec![text_of(&error("bad_request", "Frames are JSON text."))]
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => vec![],
                     Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
                 };
                 for r in reply {
-                    if send(&mut ws, &r).await.is_err() {
+                    if ws.send(Message::text(r)).await.is_err() {
                         return;
                     }
                 }
@@ -141,6 +154,13 @@ async fn serve(mut ws: WebSocket, state: AppState, who: Identity) {
                     }))).await;
                     return;
                 };
+                if let Delivery::Event(e) = &delivery {
+                    if let Some(out) = video.on_event(&state, &who, e).await {
+                        if ws.send(Message::text(text_of(&out))).await.is_err() {
+                            return;
+                        }
+                    }
+                }
                 if let Some(out) = on_delivery(&state, &who, &mut watching, delivery).await {
                     if !session_alive(&state, &who).await {
                         return close_session_ended(ws).await;
@@ -154,14 +174,43 @@ async fn serve(mut ws: WebSocket, state: AppState, who: Identity) {
                 if !session_alive(&state, &who).await {
                     return close_session_ended(ws).await;
                 }
+                if let Some(out) = video.recheck(&state, &who).await {
+                    if ws.send(Message::text(text_of(&out))).await.is_err() {
+                        return;
+                    }
+                }
             }
         }
     }
 }
 
 async fn send(ws: &mut WebSocket, out: &Outgoing) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(out).unwrap_or_else(|_| "{\"type\":\"resync\"}".into());
-    ws.send(Message::text(text)).await
+    ws.send(Message::text(text_of(out))).await
+}
+
+fn text_of(out: &impl Serialize) -> String {
+    serde_json::to_string(out).unwrap_or_else(|_| "{\"type\":\"resync\"}".into())
+}
+
+/// A page's frame: video signalling goes to `signal`, the rest is about threads.
+async fn on_text(
+    state: &AppState,
+    who: &Identity,
+    watching: &mut HashMap<ThreadId, ClientId>,
+    video: &mut Video,
+    text: &str,
+) -> Vec<String> {
+    let frame: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(_) => return vec![text_of(&error("bad_request", "Frames are JSON objects."))],
+    };
+    let kind = frame.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    if signal::TYPES.contains(&kind) {
+        let out = video.on_frame(state, who, frame).await;
+        return out.iter().map(text_of).collect();
+    }
+    let out = on_frame(state, who, watching, frame).await;
+    out.iter().map(text_of).collect()
 }
 
 async fn close_session_ended(mut ws: WebSocket) {
@@ -177,12 +226,12 @@ async fn on_frame(
     state: &AppState,
     who: &Identity,
     watching: &mut HashMap<ThreadId, ClientId>,
-    text: &str,
+    frame: serde_json::Value,
 ) -> Vec<Outgoing> {
-    let Ok(frame) = serde_json::from_str::<Incoming>(text) else {
+    let Ok(frame) = serde_json::from_value::<Incoming>(frame) else {
         return vec![error(
             "bad_request",
-            "Send {\"type\":\"subscribe\",\"thread\":\"<id>\"} or unsubscribe.",
+            "Send {\"type\":\"subscribe\",\"thread\":\"<id>\"} or unsubscribe (or join, signal, leave).",
         )];
     };
     match frame {
@@ -273,6 +322,8 @@ async fn on_delivery(
                 }
             }
         }
+        // Video events are the video side's (`signal::Video::on_event`).
+        Delivery::Event(_) => None,
     }
 }
 

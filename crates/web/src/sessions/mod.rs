@@ -50,6 +50,7 @@ pub mod host;
 pub mod ice;
 pub mod record;
 pub mod room;
+pub mod signal;
 
 use alcove_domain::scheduling::{Appointment, AppointmentStatus, Modality};
 use alcove_domain::{AppointmentId, ClientId, Role, UserId};

@@ -1,0 +1,434 @@
+// WebRTC video for a session's room (issue 6): peer to peer, a mesh of up to six, signalled
+// over the app's own WebSocket (`/ws`: the `join` / `signal` / `leave` frames of
+// `crate::sessions::signal`). Media never passes through Alcove and nothing is recorded.
+//
+// The room page (`templates/sessions/room.html`) gives `#peers` with `data-session`,
+// `data-self`, `data-ice` and the tile words (`data-t-*`, from Fluent); `#self-view`, the
+// local preview; the `#mute`, `#camera` and `#audio-only` toggles, which this script keeps.
+// The fallback panel is `session.js`'s too: this script tells it, with
+// `alcove:connection-lost` and `alcove:reconnected` on `document` (it shows or hides
+// `#fallback` and notes the problem on the session record), and rejoins on
+// `alcove:reconnect` (the `#reconnect` button).
+//
+// Each pair of peers negotiates with the "perfect negotiation" pattern (W3C WebRTC 1.0,
+// section 10.7): the newcomer calls those already there; if both offer at once, the polite
+// one (the smaller peer id) rolls back. Tests read `window.alcoveVideo`.
+const root = document.getElementById('peers');
+
+if (root && root.dataset.session && 'RTCPeerConnection' in window) {
+  const session = root.dataset.session;
+  const SESSION_ENDED = 4401;
+  const words = (key) => root.dataset[`t${key[0].toUpperCase()}${key.slice(1)}`] || key;
+  const statusRegion = document.getElementById('connection-status');
+  const selfView = document.getElementById('self-view');
+  const audioOnlyAtStart = root.dataset.audioOnly === 'true';
+
+  /** @type {Map<string, any>} peer id -> { pc, info, tile, polite, makingOffer, ignoreOffer, queue } */
+  const peers = new Map();
+  let ws = null;
+  let me = null; // our peer id in the session, fresh on every join
+  let local = null; // MediaStream
+  let iceServers = [];
+  let lost = false; // the fallback is showing
+  let leaving = false; // the page is going away or the session ended
+  let wanted = true; // whether we should be in the session (false after a deliberate leave)
+  let muted = false;
+  let cameraOff = false;
+  let audioOnly = audioOnlyAtStart;
+
+  const send = (frame) => {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  };
+  const signal = (to, data) => send({ type: 'signal', session, to, data });
+  const announce = (text) => {
+    if (statusRegion) statusRegion.textContent = text;
+  };
+  const emit = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
+
+  async function loadIce() {
+    try {
+      const r = await fetch(root.dataset.ice || `/sessions/${encodeURIComponent(session)}/ice`, {
+        credentials: 'same-origin',
+        headers: { accept: 'application/json' },
+      });
+      if (r.ok) iceServers = (await r.json()).ice_servers || [];
+    } catch {
+      iceServers = [];
+    }
+  }
+
+  async function openMedia() {
+    try {
+      local = await navigator.mediaDevices.getUserMedia({ audio: true, video: !audioOnly });
+    } catch {
+      // No camera (or it was refused): carry on with the microphone alone.
+      try {
+        local = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+      } catch {
+        local = new MediaStream();
+        announce(words('noMedia'));
+      }
+    }
+    if (selfView) {
+      selfView.muted = true;
+      selfView.srcObject = local;
+    }
+    applyToggles();
+  }
+
+  // --- tiles -------------------------------------------------------------------------------
+
+  function stateWord(s) {
+    return words(s === 'new' || s === 'checking' ? 'connecting' : s);
+  }
+
+  function makeTile(info) {
+    const fig = document.createElement('figure');
+    fig.className = 'tile';
+    fig.dataset.peer = info.id;
+    fig.dataset.role = info.role;
+    fig.dataset.state = 'connecting';
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute('aria-label', info.name);
+    const cap = document.createElement('figcaption');
+    const name = document.createElement('span');
+    name.className = 'tile-name';
+    name.textContent = info.name;
+    const state = document.createElement('span');
+    state.className = 'tile-state';
+    state.textContent = stateWord('connecting');
+    cap.append(name, ' ', state);
+    fig.append(video, cap);
+    root.append(fig);
+    return fig;
+  }
+
+  function setTileState(entry, s) {
+    entry.tile.dataset.state = s;
+    entry.tile.querySelector('.tile-state').textContent = stateWord(s);
+  }
+
+  // --- peer connections --------------------------------------------------------------------
+
+  function addTracks(entry) {
+    if (entry.tracksAdded || !local) return;
+    entry.tracksAdded = true;
+    for (const track of local.getTracks()) entry.pc.addTrack(track, local);
+    // Always offer to receive video, even sending none (audio-only, no camera).
+    if (!local.getVideoTracks().length) entry.pc.addTransceiver('video', { direction: 'recvonly' });
+  }
+
+  function addPeer(info) {
+    // The same person on a new peer id (they reconnected): their old connection is gone.
+    for (const [id, e] of peers) {
+      if (e.info.user === info.user && id !== info.id) dropPeer(id);
+    }
+    if (peers.has(info.id)) return peers.get(info.id);
+    const pc = new RTCPeerConnection({ iceServers });
+    const entry = {
+      pc,
+      info,
+      tile: makeTile(info),
+      polite: me < info.id,
+      makingOffer: false,
+      ignoreOffer: false,
+      tracksAdded: false,
+      wasConnected: false,
+      queue: Promise.resolve(),
+    };
+    peers.set(info.id, entry);
+    pc.onnegotiationneeded = async () => {
+      try {
+        entry.makingOffer = true;
+        await pc.setLocalDescription();
+        signal(info.id, { description: pc.localDescription.toJSON() });
+      } catch (e) {
+        console.warn('video: offer failed', e);
+      } finally {
+        entry.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate) signal(info.id, { candidate: candidate.toJSON() });
+    };
+    pc.ontrack = ({ streams, track }) => {
+      const video = entry.tile.querySelector('video');
+      const stream = streams[0] || new MediaStream([track]);
+      if (video.srcObject !== stream) video.srcObject = stream;
+    };
+    pc.onconnectionstatechange = () => {
+      const s = pc.connectionState;
+      setTileState(entry, s);
+      if (s === 'connected') {
+        entry.wasConnected = true;
+        maybeRecovered();
+      } else if (s === 'disconnected' || s === 'failed') {
+        connectionLost('peer');
+      }
+    };
+    // The newcomer calls: adding tracks starts the negotiation.
+    if (info.call) addTracks(entry);
+    return entry;
+  }
+
+  function dropPeer(id) {
+    const e = peers.get(id);
+    if (!e) return;
+    peers.delete(id);
+    e.pc.close();
+    e.tile.remove();
+  }
+
+  async function onSignal(from, data) {
+    const entry = peers.get(from);
+    if (!entry) return;
+    const { pc } = entry;
+    if (data.description) {
+      const d = data.description;
+      const collision = d.type === 'offer' && (entry.makingOffer || pc.signalingState !== 'stable');
+      entry.ignoreOffer = !entry.polite && collision;
+      if (entry.ignoreOffer) return;
+      // The answering side sends its own media too: its tracks join the offered m-lines.
+      if (d.type === 'offer') addTracks(entry);
+      await pc.setRemoteDescription(d); // rolls back our own offer if we are polite
+      if (d.type === 'offer') {
+        await pc.setLocalDescription();
+        signal(from, { description: pc.localDescription.toJSON() });
+      }
+    } else if (data.candidate) {
+      try {
+        await pc.addIceCandidate(data.candidate);
+      } catch (e) {
+        if (!entry.ignoreOffer) console.warn('video: candidate refused', e);
+      }
+    }
+  }
+
+  // --- the socket ---------------------------------------------------------------------------
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(`${scheme}//${location.host}/ws`);
+    ws = socket;
+    socket.addEventListener('open', () => send({ type: 'join', session }));
+    socket.addEventListener('message', (ev) => {
+      let m;
+      try {
+        m = JSON.parse(ev.data);
+      } catch {
+        return;
+      }
+      if (m.session && m.session !== session) return;
+      switch (m.type) {
+        case 'joined':
+          me = m.peer;
+          root.dataset.peer = me;
+          maybeRecovered();
+          break;
+        case 'peers':
+          for (const p of m.peers) addPeer(p);
+          break;
+        case 'signal': {
+          const e = peers.get(m.from);
+          if (e) e.queue = e.queue.then(() => onSignal(m.from, m.data)).catch((err) => console.warn('video: signal', err));
+          break;
+        }
+        case 'left':
+          if (m.peer !== me) {
+            const e = peers.get(m.peer);
+            // Someone who lost their connection (not someone who left): the fallback applies.
+            if (e && m.dropped && !leaving) connectionLost('peer');
+            dropPeer(m.peer);
+          }
+          break;
+        case 'ended':
+          leaving = true;
+          closeAll();
+          break;
+        case 'error':
+          console.warn('video: refused', m.code);
+          break;
+        default:
+          break;
+      }
+    });
+    socket.addEventListener('close', (ev) => {
+      if (ws !== socket) return; // an old socket we replaced
+      ws = null;
+      if (ev.code === SESSION_ENDED || leaving || !wanted) return;
+      // The others dropped our connections when the server lost us: ours are dead too.
+      closeAll();
+      me = null;
+      connectionLost('socket');
+    });
+  }
+
+  function closeAll() {
+    for (const id of [...peers.keys()]) dropPeer(id);
+  }
+
+  function connectionLost(why) {
+    if (leaving) return;
+    if (!lost) {
+      lost = true;
+      root.dataset.lost = why;
+      announce(words('lost'));
+      emit('alcove:connection-lost', { why });
+    }
+  }
+
+  function maybeRecovered() {
+    if (!lost || !ws || ws.readyState !== WebSocket.OPEN || !me) return;
+    const all = [...peers.values()];
+    if (all.length && all.every((e) => e.pc.connectionState === 'connected')) {
+      lost = false;
+      delete root.dataset.lost;
+      announce(words('reconnected'));
+      emit('alcove:reconnected', {});
+    }
+  }
+
+  /** Leaves and joins again as a new peer: the others drop the old connection and take the new. */
+  function rejoin() {
+    wanted = true;
+    leaving = false;
+    closeAll();
+    me = null;
+    const old = ws;
+    ws = null;
+    if (old) {
+      try {
+        old.send(JSON.stringify({ type: 'leave', session }));
+      } catch {
+        /* it was already gone */
+      }
+      old.close();
+    }
+    connect();
+  }
+
+  // --- the toggles --------------------------------------------------------------------------
+  // This script owns the buttons: their aria-pressed state, and the label from `data-on`
+  // (shown while pressed) or `data-off`. A switch to or from audio only is told to
+  // `session.js` with `alcove:audio-only`, which notes it on the session record.
+
+  function press(id, on) {
+    const b = document.getElementById(id);
+    if (!b) return;
+    b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    const label = on ? b.dataset.on : b.dataset.off;
+    if (label) b.textContent = label;
+  }
+
+  function applyToggles() {
+    press('mute', muted);
+    press('camera', cameraOff);
+    press('audio-only', audioOnly);
+    if (!local) return;
+    for (const t of local.getAudioTracks()) t.enabled = !muted;
+    for (const t of local.getVideoTracks()) t.enabled = !cameraOff && !audioOnly;
+    if (selfView) selfView.hidden = audioOnly || cameraOff || !local.getVideoTracks().length;
+  }
+
+  const onClick = (id, fn) => {
+    const b = document.getElementById(id);
+    if (b) b.addEventListener('click', fn);
+  };
+  onClick('mute', () => {
+    muted = !muted;
+    applyToggles();
+  });
+  onClick('camera', () => {
+    cameraOff = !cameraOff;
+    applyToggles();
+  });
+  onClick('audio-only', async () => {
+    audioOnly = !audioOnly;
+    applyToggles();
+    emit('alcove:audio-only', { on: audioOnly });
+    // Back to video after starting audio-only: the camera opens now and joins each call.
+    if (!audioOnly && local && !local.getVideoTracks().length) {
+      try {
+        const cam = await navigator.mediaDevices.getUserMedia({ video: true });
+        const track = cam.getVideoTracks()[0];
+        local.addTrack(track);
+        if (selfView) selfView.srcObject = local;
+        for (const entry of peers.values()) {
+          const t = entry.pc.getTransceivers().find((x) => x.receiver.track.kind === 'video');
+          if (t) {
+            await t.sender.replaceTrack(track);
+            t.direction = 'sendrecv'; // renegotiates (perfect negotiation handles it)
+          } else {
+            entry.pc.addTrack(track, local);
+          }
+        }
+      } catch {
+        announce(words('noMedia'));
+      }
+      applyToggles();
+    }
+  });
+
+  document.addEventListener('alcove:reconnect', rejoin);
+  window.addEventListener('pagehide', () => {
+    leaving = true;
+    wanted = false;
+    send({ type: 'leave', session });
+  });
+  // session.js ends the room for everyone (the clinician ended it, or time is up).
+  document.addEventListener('alcove:session-ended', () => {
+    leaving = true;
+    wanted = false;
+    send({ type: 'leave', session });
+    closeAll();
+    if (local) for (const t of local.getTracks()) t.stop();
+  });
+
+  // --- for tests and the e2e measurement ------------------------------------------------------
+
+  window.alcoveVideo = {
+    self: () => me,
+    peers: () =>
+      [...peers.entries()].map(([id, e]) => ({
+        id,
+        user: e.info.user,
+        name: e.info.name,
+        state: e.pc.connectionState,
+      })),
+    /** Inbound video per peer, from getStats: frames decoded so far and the frame rate. */
+    async stats() {
+      const out = [];
+      for (const [id, e] of peers) {
+        const report = await e.pc.getStats();
+        report.forEach((s) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') {
+            out.push({
+              peer: id,
+              framesDecoded: s.framesDecoded || 0,
+              framesPerSecond: s.framesPerSecond || 0,
+              timestamp: s.timestamp,
+            });
+          }
+        });
+      }
+      return out;
+    },
+    /** Simulates a network cut of this page's socket (no goodbye: the others see a drop). */
+    dropSocket() {
+      if (ws) ws.close(4000, 'test drop');
+    },
+    /** Closes one peer connection as a failed network would leave it. */
+    closePeer(id) {
+      const e = peers.get(id);
+      if (e) e.pc.close();
+    },
+    rejoin,
+  };
+
+  (async () => {
+    await Promise.all([loadIce(), openMedia()]);
+    connect();
+  })();
+}
