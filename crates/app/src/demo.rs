@@ -493,6 +493,10 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
     alcove_web::onboarding::consent::seed_demo(state)
         .await
         .map_err(|e| DemoError::Other(format!("onboarding: {e:?}")))?;
+    // Issue 6: the clinicians' bookable hours and session types.
+    alcove_web::scheduling::settings::seed_demo(state)
+        .await
+        .map_err(DemoError::Other)?;
     Ok(accounts)
 }
 

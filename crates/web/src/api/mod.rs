@@ -47,6 +47,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::records::ApiDoc::openapi());
     doc.merge(crate::licensure::ApiDoc::openapi());
     doc.merge(crate::onboarding::path::ApiDoc::openapi());
+    doc.merge(crate::scheduling::ApiDoc::openapi());
     doc
 }
 
