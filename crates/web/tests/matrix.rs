@@ -348,6 +348,29 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("POST", "/admin/intake/fields/{field}"), Only(&[Admin])),
         (("POST", "/admin/intake/publish"), Only(&[Admin])),
         (("POST", "/admin/intake/discard"), Only(&[Admin])),
+        // Issue 6, scheduling: hours are the clinician's, the policy the admin's; appointments
+        // are their clinician's and their clients'; a calendar feed's token is its only key.
+        (("GET", "/schedule"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("POST", "/schedule"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("GET", "/admin/scheduling"), Only(&[Admin])),
+        (("POST", "/admin/scheduling"), Only(&[Admin])),
+        (("GET", "/appointments"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (("GET", "/appointments/book"), Only(&[ClientOwn, ClientOther])),
+        (("POST", "/appointments/book"), Only(&[ClientOwn, ClientOther])),
+        (("GET", "/appointments/new"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("POST", "/appointments/new"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("GET", "/appointments/{appointment}/cancel"), CareTeam),
+        (("POST", "/appointments/{appointment}/cancel"), CareTeam),
+        (("GET", "/appointments/{appointment}/reschedule"), CareTeam),
+        (("POST", "/appointments/{appointment}/reschedule"), CareTeam),
+        (("POST", "/calendar/feed"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (("POST", "/calendar/feed/revoke"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (("GET", "/calendar/{token}"), TokenLink),
+        (("GET", "/api/v1/appointments"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (("POST", "/api/v1/appointments"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (("GET", "/api/v1/appointments/slots"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (("POST", "/api/v1/appointments/{appointment}/cancel"), CareTeam),
+        (("POST", "/api/v1/appointments/{appointment}/reschedule"), CareTeam),
     ])
 }
 
@@ -637,6 +660,22 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
         .key
         .clone();
 
+    // An appointment of Alex's with Dana, for the appointment routes.
+    let alex_appointment = {
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/appointments"))
+            .bearer_auth(&alex_token)
+            .json(&serde_json::json!({"start": "2026-11-30T14:00:00Z"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "Alex books an appointment");
+        r.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
     let mut failures = Vec::new();
     let mut ordered = routes.clone();
     ordered.sort_by_key(|r| ends_session(r.path)); // session-ending routes last
@@ -662,7 +701,8 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             .replace("{instrument}", "phq9")
             .replace("{kind}", "telehealth_informed_consent")
             .replace("{signature}", "1")
-            .replace("{release}", &alex_release);
+            .replace("{release}", &alex_release)
+            .replace("{appointment}", &alex_appointment);
         for who in EVERYONE {
             let fresh;
             let c = if ends_session(route.path) && who != Anonymous {

@@ -419,12 +419,14 @@ pub async fn reschedule(
     ClinicalActor(who): ClinicalActor,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<MoveIn>,
+    body: Result<ApiJson<MoveIn>, ApiError>,
 ) -> Result<(StatusCode, Json<AppointmentOut>), ApiError> {
     let id = parse_appointment(&id)?;
+    // Not found (or not the caller's) before anything about the body.
     booking::visible_to(&state, &who, id)
         .await
         .map_err(api_error)?;
+    let ApiJson(b) = body?;
     let start = parse_time("start", &b.start)?;
     let a = booking::reschedule(&state, &who, id, start)
         .await
