@@ -539,3 +539,49 @@ for_both_backends!(
         assert!(html.contains("at least 48 hours"));
     }
 );
+
+for_both_backends!(
+    bad_booking_input_gets_the_contract_error_shape_never_a_server_error,
+    |backend: Backend| async move {
+        let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;
+        let alex = token_of(&app, &clock, "Alex Rivera").await;
+        for (body, status, code) in [
+            (json!({"start": "9999-12-31T23:59:59Z"}), 409, "slot_unavailable"),
+            (json!({"start": "0001-01-01T00:00:00Z"}), 409, "slot_unavailable"),
+            (json!({"start": "tomorrow"}), 422, "invalid_field"),
+            (json!({"start": "2026-12-01T14:00:00Z", "location": "Narnia"}), 422, "invalid_field"),
+            (json!({"start": "2026-12-01T14:00:00Z", "location": "XX-ZZ"}), 422, "invalid_field"),
+            (json!({"start": "2026-12-01T14:00:00Z", "session_type": 99}), 422, "invalid_field"),
+            (json!({"start": "2026-12-01T14:00:00Z", "clients": ["x"]}), 422, "invalid_field"),
+            (json!({"start": "2026-12-01T14:00:00Z", "surprise": 1}), 422, "invalid_field"),
+        ] {
+            let (s, v) = post_json(&app, &alex, "/api/v1/appointments", body.clone()).await;
+            assert_eq!(s, status, "{body} → {v}");
+            assert_error_shape(&v, code);
+        }
+        let (s, v) = get_json(&app, &alex, "/api/v1/appointments/slots?days=9999").await;
+        assert_eq!(s, 422, "{v}");
+        let (s, v) = get_json(&app, &alex, "/api/v1/appointments/slots?clinician=nope").await;
+        assert_eq!(s, 422, "{v}");
+        // Someone else's appointment, or none at all: not found, whoever asks.
+        let (s, a) = book_as(&app, &alex, "2026-12-01T14:00:00Z", 0).await;
+        assert_eq!(s, 201, "{a}");
+        let id = a["id"].as_str().unwrap();
+        let jordan = token_of(&app, &clock, "Jordan Lee").await;
+        let samuel = token_of(&app, &clock, "Samuel Okafor").await;
+        for t in [&jordan, &samuel] {
+            let (s, v) = post_json(&app, t, &format!("/api/v1/appointments/{id}/cancel"), json!({})).await;
+            assert_eq!(s, 404, "{v}");
+            assert_error_shape(&v, "not_found");
+        }
+        let (s, _) = post_json(&app, &alex, "/api/v1/appointments/not-an-id/cancel", json!({})).await;
+        assert_eq!(s, 404);
+        let (_, v) = get_json(&app, &jordan, "/api/v1/appointments").await;
+        assert!(v["appointments"].as_array().unwrap().is_empty(), "{v}");
+        // The OpenAPI document describes the booking operations.
+        let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+        for p in ["/api/v1/appointments", "/api/v1/appointments/slots", "/api/v1/appointments/{appointment}/cancel"] {
+            assert!(doc["paths"][p].is_object(), "{p} in the OpenAPI document");
+        }
+    }
+);

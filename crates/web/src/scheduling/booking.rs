@@ -231,6 +231,12 @@ async fn book_replacing(
     req: &BookRequest,
     replacing: Option<&Appointment>,
 ) -> Result<Appointment, BookError> {
+    // Far outside any booking window: refused before any date arithmetic on it (a start in
+    // the year 9999 must be an answer, not an overflow).
+    let now = state.clock.now();
+    if req.start < now - Duration::days(1) || req.start > now + Duration::days(400) {
+        return Err(BookError::SlotUnavailable);
+    }
     let (_, settings) = settings_of(state, req.clinician)
         .await?
         .ok_or(BookError::NoSettings)?;
@@ -264,7 +270,6 @@ async fn book_replacing(
     }
     let staff = by.role != Role::Client;
     let window = window_for(&settings, staff);
-    let now = state.clock.now();
     let mut a = Appointment::book(
         AppointmentId(Uuid::new_v4()),
         req.clinician,
