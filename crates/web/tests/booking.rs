@@ -86,13 +86,13 @@ for_both_backends!(
             .collect();
         assert!(starts.contains(&"2026-03-06T14:00:00Z"), "Friday 09:00 EST");
         assert!(starts.contains(&"2026-03-09T13:00:00Z"), "Monday 09:00 EDT");
-        assert!(!starts.contains(&"2026-03-09T14:00:00Z") || starts.contains(&"2026-03-09T15:00:00Z"));
+        assert!(
+            !starts.contains(&"2026-03-09T14:00:00Z") || starts.contains(&"2026-03-09T15:00:00Z")
+        );
 
         // The client sees them in the zone they pick, with the zone named.
         let web = session_of(&app, &clock, "Alex Rivera").await;
-        let (s, html) = app
-            .page(&web, "/appointments/book?tz=Europe/London")
-            .await;
+        let (s, html) = app.page(&web, "/appointments/book?tz=Europe/London").await;
         assert_eq!(s, 200);
         assert!(html.contains("Choose a time (Europe/London)"), "{html}");
         assert!(html.contains("Friday 6 March 2026"));
@@ -143,8 +143,14 @@ for_both_backends!(
         assert_eq!(s, 409, "08:00 EST is outside the hours: {v}");
         assert_error_shape(&v, "slot_unavailable");
         let (_, html) = app.page(&web, "/appointments?tz=Europe/London").await;
-        assert!(html.contains("Friday 30 October 2026, 13:00–13:50"), "{html}");
-        assert!(html.contains("Monday 2 November 2026, 14:00–14:50"), "{html}");
+        assert!(
+            html.contains("Friday 30 October 2026, 13:00–13:50"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Monday 2 November 2026, 14:00–14:50"),
+            "{html}"
+        );
         assert!(html.contains("Times are shown in Europe/London."));
     }
 );
@@ -158,7 +164,13 @@ for_both_backends!(
         let alex_id = client_id(&app, "Alex Rivera").await.to_string();
         // Each day: the client books the 10:00 individual session while the clinician books a
         // check-in at 10:20 (overlapping it) for the same client, at the same moment.
-        for day in ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"] {
+        for day in [
+            "2026-11-30",
+            "2026-12-01",
+            "2026-12-02",
+            "2026-12-03",
+            "2026-12-04",
+        ] {
             let first = format!("{day}T15:00:00Z");
             let a = book_as(&app, &alex, &first, 0);
             let b = post_json(
@@ -205,7 +217,13 @@ for_both_backends!(
         // The first is past: too late to cancel.
         let alex = token_of(&app, &clock, "Alex Rivera").await;
         let first = early["id"].as_str().unwrap();
-        let (s, v) = post_json(&app, &alex, &format!("/api/v1/appointments/{first}/cancel"), json!({})).await;
+        let (s, v) = post_json(
+            &app,
+            &alex,
+            &format!("/api/v1/appointments/{first}/cancel"),
+            json!({}),
+        )
+        .await;
         assert_eq!(s, 409, "{v}");
         assert_error_shape(&v, "too_late");
 
@@ -264,7 +282,13 @@ for_both_backends!(
         let (s, v) = book_as(&app, &jordan, "2026-12-01T14:00:00Z", 0).await;
         assert_eq!(s, 409, "{v}");
         assert_error_shape(&v, "booking_refused");
-        assert!(v["error"]["message"].as_str().unwrap().contains("not ready"), "{v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not ready"),
+            "{v}"
+        );
         let web = session_of(&app, &clock, "Jordan Lee").await;
         let (s, html) = app.page(&web, "/appointments/book").await;
         assert_eq!(s, 200);
@@ -283,7 +307,10 @@ for_both_backends!(
         .await;
         assert_eq!(s, 409, "{v}");
         let msg = v["error"]["message"].as_str().unwrap();
-        assert!(msg.contains("not licensed in US-CA") && msg.contains("US-CA"), "{msg}");
+        assert!(
+            msg.contains("not licensed in US-CA") && msg.contains("US-CA"),
+            "{msg}"
+        );
         let web = session_of(&app, &clock, "Alex Rivera").await;
         let (s, html, _) = form(
             &app,
@@ -291,7 +318,10 @@ for_both_backends!(
             "/appointments/book",
             "/appointments/book",
             &[
-                ("clinician", &common::user_id(&app, "Dana Whitfield").await.to_string()),
+                (
+                    "clinician",
+                    &common::user_id(&app, "Dana Whitfield").await.to_string(),
+                ),
                 ("session_type", "0"),
                 ("start", "2026-12-01T14:00:00Z"),
                 ("location", "US-CA"),
@@ -314,7 +344,13 @@ for_both_backends!(
         )
         .await;
         assert_eq!(s, 409, "{v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("not licensed in US-CA"), "{v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not licensed in US-CA"),
+            "{v}"
+        );
         // Nothing was booked; the time is still free for Alex.
         let (s, v) = book_as(&app, &alex, "2026-12-01T14:00:00Z", 0).await;
         assert_eq!(s, 201, "{v}");
@@ -350,7 +386,10 @@ fn part(data: &str, content_type: &str) -> String {
         .expect("the part");
     let start = data[..i].rfind("\r\n--").unwrap_or(0);
     let part = &data[start..];
-    let (headers, body) = part.trim_start_matches("\r\n").split_once("\r\n\r\n").unwrap();
+    let (headers, body) = part
+        .trim_start_matches("\r\n")
+        .split_once("\r\n\r\n")
+        .unwrap();
     let body = body.split("\r\n--").next().unwrap();
     let h = headers.to_ascii_lowercase();
     if h.contains("base64") {
@@ -377,27 +416,71 @@ for_both_backends!(
     reminders_go_once_at_each_offset_with_a_calendar_entry_and_nothing_clinical,
     |backend: Backend| async move {
         let sink = SmtpSink::start().await;
-        let (app, clock) =
-            spawn_at(backend, "2026-11-23T12:00:00Z", Some(sink.url()), None).await;
+        let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", Some(sink.url()), None).await;
         let alex = token_of(&app, &clock, "Alex Rivera").await;
-        let (s, a) = book_as(&app, &alex, "2026-12-01T14:00:00Z", 0).await;
+        let (s, first) = book_as(&app, &alex, "2026-12-01T14:00:00Z", 0).await;
+        assert_eq!(s, 201, "{first}");
+        let (s, a) = book_as(&app, &alex, "2026-12-08T14:00:00Z", 0).await;
         assert_eq!(s, 201, "{a}");
-        assert!(run_appointment_reminders(&app.state).await.unwrap().is_empty());
+        assert!(run_appointment_reminders(&app.state)
+            .await
+            .unwrap()
+            .is_empty());
 
+        // Seed 001: with no Request for Electronic Data Transmission on file, only the
+        // clinician is emailed; the client sees the appointment in the portal.
         clock.set(at("2026-11-30T14:00:00Z"));
+        let sent = run_appointment_reminders(&app.state).await.unwrap();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0].to, common::user_id(&app, "Dana Whitfield").await);
+        sink.wait_for(1, Duration::from_secs(10)).await;
+        // Alex allows email reminders: the next appointment's reach him too.
+        let web = session_of(&app, &clock, "Alex Rivera").await;
+        let (s, _, _) = form(
+            &app,
+            &web,
+            "/me/electronic-data",
+            "/me/electronic-data",
+            &[
+                ("after", "0"),
+                ("accept", "email:appointment_reminders"),
+                ("signature", "Alex Rivera"),
+            ],
+        )
+        .await;
+        assert_eq!(s, 303);
+
+        clock.set(at("2026-12-07T14:00:00Z"));
         let sent = run_appointment_reminders(&app.state).await.unwrap();
         assert_eq!(sent.len(), 2, "Alex and Dana: {sent:?}");
         assert!(sent.iter().all(|s| s.hours == 24 && s.emailed));
-        assert!(run_appointment_reminders(&app.state).await.unwrap().is_empty(), "once");
-        let mails = sink.wait_for(2, Duration::from_secs(10)).await;
-        for m in &mails {
-            assert_eq!(m.header("Subject").as_deref(), Some("Appointment with Alcove"));
-            assert!(!m.data.contains("Alex") && !m.data.contains("Individual"), "{}", m.data);
+        assert!(
+            run_appointment_reminders(&app.state)
+                .await
+                .unwrap()
+                .is_empty(),
+            "once"
+        );
+        let all = sink.wait_for(3, Duration::from_secs(10)).await;
+        let mails = &all[1..];
+        for m in mails {
+            assert_eq!(
+                m.header("Subject").as_deref(),
+                Some("Appointment with Alcove")
+            );
+            assert!(
+                !m.data.contains("Alex") && !m.data.contains("Individual"),
+                "{}",
+                m.data
+            );
             let ics = calendar_part(&m.data);
             let cal: icalendar::Calendar = ics.parse().expect("RFC 5545");
             assert_eq!(cal.components.len(), 1);
-            assert!(ics.contains("BEGIN:VEVENT") && ics.contains("DTSTART:20261201T140000Z"), "{ics}");
-            assert!(ics.contains("DTEND:20261201T145000Z"));
+            assert!(
+                ics.contains("BEGIN:VEVENT") && ics.contains("DTSTART:20261208T140000Z"),
+                "{ics}"
+            );
+            assert!(ics.contains("DTEND:20261208T145000Z"));
             assert!(ics.contains("SUMMARY:Appointment with Alcove"));
             assert!(ics.contains(&format!("/sessions/{}", a["id"].as_str().unwrap())));
         }
@@ -405,20 +488,23 @@ for_both_backends!(
         let to_alex = mails
             .iter()
             .find(|m| m.to.iter().any(|t| t.starts_with("alex.rivera")))
-            .unwrap();
+            .expect("an email to Alex");
         let words = part(&to_alex.data, "text/plain");
         assert!(
-            words.contains("Tuesday 1 December 2026, 09:00 (America/New_York)"),
+            words.contains("Tuesday 8 December 2026, 09:00 (America/New_York)"),
             "{words}"
         );
         assert!(words.contains(&format!("/sessions/{}", a["id"].as_str().unwrap())));
 
-        clock.set(at("2026-12-01T13:00:00Z"));
+        clock.set(at("2026-12-08T13:00:00Z"));
         let sent = run_appointment_reminders(&app.state).await.unwrap();
         assert_eq!(sent.len(), 2);
         assert!(sent.iter().all(|s| s.hours == 1));
-        clock.set(at("2026-12-01T13:30:00Z"));
-        assert!(run_appointment_reminders(&app.state).await.unwrap().is_empty());
+        clock.set(at("2026-12-08T13:30:00Z"));
+        assert!(run_appointment_reminders(&app.state)
+            .await
+            .unwrap()
+            .is_empty());
     }
 );
 
@@ -442,9 +528,15 @@ for_both_backends!(
         assert!(path.ends_with(".ics"));
         let r = reqwest::get(app.url(path)).await.unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar"));
         let body = r.text().await.unwrap();
-        assert!(body.contains(&format!("UID:{}@alcove", a["id"].as_str().unwrap())), "{body}");
+        assert!(
+            body.contains(&format!("UID:{}@alcove", a["id"].as_str().unwrap())),
+            "{body}"
+        );
         assert!(!body.contains("Alex") && !body.contains("Dana"));
         let _: icalendar::Calendar = body.parse().expect("RFC 5545");
         // Shown once: the page does not show it again.
@@ -456,7 +548,13 @@ for_both_backends!(
         assert_eq!(loc.as_deref(), Some("/appointments?done=feed-revoked"));
         let r = reqwest::get(app.url(path)).await.unwrap();
         assert_eq!(r.status(), 404);
-        assert_eq!(reqwest::get(app.url("/calendar/nonsense.ics")).await.unwrap().status(), 404);
+        assert_eq!(
+            reqwest::get(app.url("/calendar/nonsense.ics"))
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
     }
 );
 
@@ -474,7 +572,10 @@ for_both_backends!(
             ("monday", "9-5"),
             ("tuesday", "09:00-12:00"),
             ("exceptions", ""),
-            ("session_types", "Individual | 50 | video | 0 | 10\nGroup | 90 | group:4 | 0 | 30"),
+            (
+                "session_types",
+                "Individual | 50 | video | 0 | 10\nGroup | 90 | group:4 | 0 | 30",
+            ),
             ("min_notice_hours", "0"),
             ("max_days_ahead", "30"),
         ];
@@ -509,7 +610,10 @@ for_both_backends!(
             .unwrap();
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
-        assert!(html.contains("Casey Morgan is not ready") || html.contains("not licensed in US-CA"), "{html}");
+        assert!(
+            html.contains("Casey Morgan is not ready") || html.contains("not licensed in US-CA"),
+            "{html}"
+        );
         let body = format!(
             "csrf={}&session_type=1&client={alex}&start=2026-12-01T15%3A00%3A00Z",
             csrf_from(&app.text(&dana, "/appointments/new").await)
@@ -523,7 +627,10 @@ for_both_backends!(
             .unwrap();
         assert_eq!(r.status(), 303);
         let (_, html) = app.page(&dana, "/appointments").await;
-        assert!(html.contains("Tuesday 1 December 2026, 09:00–10:30") && html.contains("Group"), "{html}");
+        assert!(
+            html.contains("Tuesday 1 December 2026, 09:00–10:30") && html.contains("Group"),
+            "{html}"
+        );
         // Admin: the practice's policy.
         let admin = session_of(&app, &clock, "Priya Natarajan").await;
         let (s, _, _) = form(
@@ -531,7 +638,11 @@ for_both_backends!(
             &admin,
             "/admin/scheduling",
             "/admin/scheduling",
-            &[("after", "0"), ("notice_hours", "48"), ("reminder_hours", "48, 2")],
+            &[
+                ("after", "0"),
+                ("notice_hours", "48"),
+                ("reminder_hours", "48, 2"),
+            ],
         )
         .await;
         assert_eq!(s, 303);
@@ -546,14 +657,42 @@ for_both_backends!(
         let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;
         let alex = token_of(&app, &clock, "Alex Rivera").await;
         for (body, status, code) in [
-            (json!({"start": "9999-12-31T23:59:59Z"}), 409, "slot_unavailable"),
-            (json!({"start": "0001-01-01T00:00:00Z"}), 409, "slot_unavailable"),
+            (
+                json!({"start": "9999-12-31T23:59:59Z"}),
+                409,
+                "slot_unavailable",
+            ),
+            (
+                json!({"start": "0001-01-01T00:00:00Z"}),
+                409,
+                "slot_unavailable",
+            ),
             (json!({"start": "tomorrow"}), 422, "invalid_field"),
-            (json!({"start": "2026-12-01T14:00:00Z", "location": "Narnia"}), 422, "invalid_field"),
-            (json!({"start": "2026-12-01T14:00:00Z", "location": "XX-ZZ"}), 422, "invalid_field"),
-            (json!({"start": "2026-12-01T14:00:00Z", "session_type": 99}), 422, "invalid_field"),
-            (json!({"start": "2026-12-01T14:00:00Z", "clients": ["x"]}), 422, "invalid_field"),
-            (json!({"start": "2026-12-01T14:00:00Z", "surprise": 1}), 422, "invalid_field"),
+            (
+                json!({"start": "2026-12-01T14:00:00Z", "location": "Narnia"}),
+                422,
+                "invalid_field",
+            ),
+            (
+                json!({"start": "2026-12-01T14:00:00Z", "location": "XX-ZZ"}),
+                422,
+                "invalid_field",
+            ),
+            (
+                json!({"start": "2026-12-01T14:00:00Z", "session_type": 99}),
+                422,
+                "invalid_field",
+            ),
+            (
+                json!({"start": "2026-12-01T14:00:00Z", "clients": ["x"]}),
+                422,
+                "invalid_field",
+            ),
+            (
+                json!({"start": "2026-12-01T14:00:00Z", "surprise": 1}),
+                422,
+                "invalid_field",
+            ),
         ] {
             let (s, v) = post_json(&app, &alex, "/api/v1/appointments", body.clone()).await;
             assert_eq!(s, status, "{body} → {v}");
@@ -570,17 +709,38 @@ for_both_backends!(
         let jordan = token_of(&app, &clock, "Jordan Lee").await;
         let samuel = token_of(&app, &clock, "Samuel Okafor").await;
         for t in [&jordan, &samuel] {
-            let (s, v) = post_json(&app, t, &format!("/api/v1/appointments/{id}/cancel"), json!({})).await;
+            let (s, v) = post_json(
+                &app,
+                t,
+                &format!("/api/v1/appointments/{id}/cancel"),
+                json!({}),
+            )
+            .await;
             assert_eq!(s, 404, "{v}");
             assert_error_shape(&v, "not_found");
         }
-        let (s, _) = post_json(&app, &alex, "/api/v1/appointments/not-an-id/cancel", json!({})).await;
+        let (s, _) = post_json(
+            &app,
+            &alex,
+            "/api/v1/appointments/not-an-id/cancel",
+            json!({}),
+        )
+        .await;
         assert_eq!(s, 404);
         let (_, v) = get_json(&app, &jordan, "/api/v1/appointments").await;
         assert!(v["appointments"].as_array().unwrap().is_empty(), "{v}");
         // The OpenAPI document describes the booking operations.
-        let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
-        for p in ["/api/v1/appointments", "/api/v1/appointments/slots", "/api/v1/appointments/{appointment}/cancel"] {
+        let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for p in [
+            "/api/v1/appointments",
+            "/api/v1/appointments/slots",
+            "/api/v1/appointments/{appointment}/cancel",
+        ] {
             assert!(doc["paths"][p].is_object(), "{p} in the OpenAPI document");
         }
     }

@@ -354,23 +354,59 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("POST", "/schedule"), Only(&[ClinicianOwn, ClinicianOther])),
         (("GET", "/admin/scheduling"), Only(&[Admin])),
         (("POST", "/admin/scheduling"), Only(&[Admin])),
-        (("GET", "/appointments"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
-        (("GET", "/appointments/book"), Only(&[ClientOwn, ClientOther])),
-        (("POST", "/appointments/book"), Only(&[ClientOwn, ClientOther])),
-        (("GET", "/appointments/new"), Only(&[ClinicianOwn, ClinicianOther])),
-        (("POST", "/appointments/new"), Only(&[ClinicianOwn, ClinicianOther])),
+        (
+            ("GET", "/appointments"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("GET", "/appointments/book"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("POST", "/appointments/book"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("GET", "/appointments/new"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/appointments/new"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
         (("GET", "/appointments/{appointment}/cancel"), CareTeam),
         (("POST", "/appointments/{appointment}/cancel"), CareTeam),
         (("GET", "/appointments/{appointment}/reschedule"), CareTeam),
         (("POST", "/appointments/{appointment}/reschedule"), CareTeam),
-        (("POST", "/calendar/feed"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
-        (("POST", "/calendar/feed/revoke"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
+        (
+            ("POST", "/calendar/feed"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/calendar/feed/revoke"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
         (("GET", "/calendar/{token}"), TokenLink),
-        (("GET", "/api/v1/appointments"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
-        (("POST", "/api/v1/appointments"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
-        (("GET", "/api/v1/appointments/slots"), Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther])),
-        (("POST", "/api/v1/appointments/{appointment}/cancel"), CareTeam),
-        (("POST", "/api/v1/appointments/{appointment}/reschedule"), CareTeam),
+        (
+            ("GET", "/api/v1/appointments"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/api/v1/appointments"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("GET", "/api/v1/appointments/slots"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/api/v1/appointments/{appointment}/cancel"),
+            CareTeam,
+        ),
+        (
+            ("POST", "/api/v1/appointments/{appointment}/reschedule"),
+            CareTeam,
+        ),
     ])
 }
 

@@ -136,7 +136,10 @@ pub fn parse_session_types(text: &str) -> Result<Vec<SessionType>, Vec<SessionTy
             ));
             continue;
         }
-        let num = |s: &str| s.parse::<u32>().map_err(|_| err(format!("{s} is not a number of minutes")));
+        let num = |s: &str| {
+            s.parse::<u32>()
+                .map_err(|_| err(format!("{s} is not a number of minutes")))
+        };
         let modality = match parts[2].to_ascii_lowercase().as_str() {
             "video" => Ok(Modality::Video),
             "audio" | "audio-only" | "audio_only" => Ok(Modality::AudioOnly),
@@ -150,9 +153,9 @@ pub fn parse_session_types(text: &str) -> Result<Vec<SessionType>, Vec<SessionTy
                 Ok(t) => out.push(t),
                 Err(es) => errors.extend(es.into_iter().map(|e| err(e.to_string()))),
             },
-            (m, min, b, a) => errors.extend(
-                [m.err(), min.err(), b.err(), a.err()].into_iter().flatten(),
-            ),
+            (m, min, b, a) => {
+                errors.extend([m.err(), min.err(), b.err(), a.err()].into_iter().flatten())
+            }
         }
     }
     if out.is_empty() && errors.is_empty() {
@@ -198,7 +201,10 @@ mod tests {
         assert_eq!(types.len(), 3);
         assert_eq!(types[2].capacity(), 6);
         assert_eq!(format_session_types(&types), text);
-        let e = parse_session_types("Individual | 50 | hologram | 0 | 10\nGroup | 90 | group:9 | 0 | 0").unwrap_err();
+        let e = parse_session_types(
+            "Individual | 50 | hologram | 0 | 10\nGroup | 90 | group:9 | 0 | 0",
+        )
+        .unwrap_err();
         assert_eq!(e.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 2]);
     }
 

@@ -72,7 +72,10 @@ async fn ledger_of(state: &AppState, clinician: UserId) -> Result<(i64, Ledger),
 #[derive(Clone, Debug)]
 pub enum Refusal {
     /// The client has not finished the path to online sessions: what is left.
-    NotReady { client: ClientId, readiness: Readiness },
+    NotReady {
+        client: ClientId,
+        readiness: Readiness,
+    },
     /// The clinician is not licensed where the client will be at the session's time.
     NotLicensed {
         client: ClientId,
@@ -221,7 +224,11 @@ pub async fn refusals(
 }
 
 /// Books `req` for `by`. Refusals are audited too (that someone tried, never why in words).
-pub async fn book(state: &AppState, by: &Identity, req: &BookRequest) -> Result<Appointment, BookError> {
+pub async fn book(
+    state: &AppState,
+    by: &Identity,
+    req: &BookRequest,
+) -> Result<Appointment, BookError> {
     book_replacing(state, by, req, None).await
 }
 

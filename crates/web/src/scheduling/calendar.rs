@@ -32,7 +32,10 @@ use crate::state::AppState;
 /// calendar updates the entry instead of adding another.
 fn event(state: &AppState, a: &Appointment) -> icalendar::Event {
     let practice = state.mailer.practice().to_owned();
-    let join = state.mailer.url_for(&format!("/sessions/{}", a.id)).to_string();
+    let join = state
+        .mailer
+        .url_for(&format!("/sessions/{}", a.id))
+        .to_string();
     let mut e = icalendar::Event::new();
     e.uid(&format!("{}@alcove", a.id))
         .summary(&format!("Appointment with {practice}"))
@@ -108,7 +111,14 @@ pub async fn revoke_feed(state: &AppState, user: UserId, role: Role) -> Result<b
         };
         match state
             .docs
-            .save(DocKind::CalendarFeed, Owner::Practice, key, *version, &revoked, Some(user))
+            .save(
+                DocKind::CalendarFeed,
+                Owner::Practice,
+                key,
+                *version,
+                &revoked,
+                Some(user),
+            )
             .await
         {
             Ok(_) | Err(DocError::Changed) => {}
@@ -118,7 +128,12 @@ pub async fn revoke_feed(state: &AppState, user: UserId, role: Role) -> Result<b
     if !live.is_empty() {
         state
             .audit
-            .record(By::User(user, role), "calendar.feed_revoked", None, &format!("user:{user}"))
+            .record(
+                By::User(user, role),
+                "calendar.feed_revoked",
+                None,
+                &format!("user:{user}"),
+            )
             .await?;
     }
     Ok(!live.is_empty())
@@ -135,11 +150,23 @@ pub async fn create_feed(state: &AppState, user: UserId, role: Role) -> Result<S
     };
     state
         .docs
-        .save(DocKind::CalendarFeed, Owner::Practice, &hash(&token), 0, &feed, Some(user))
+        .save(
+            DocKind::CalendarFeed,
+            Owner::Practice,
+            &hash(&token),
+            0,
+            &feed,
+            Some(user),
+        )
         .await?;
     state
         .audit
-        .record(By::User(user, role), "calendar.feed_created", None, &format!("user:{user}"))
+        .record(
+            By::User(user, role),
+            "calendar.feed_created",
+            None,
+            &format!("user:{user}"),
+        )
         .await?;
     Ok(token)
 }
@@ -161,7 +188,10 @@ pub async fn appointments_of_user(
 }
 
 /// `GET /calendar/{token}.ics`: the feed, for a calendar app (no sign-in: the token is the key).
-pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, PageError> {
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let token = token.strip_suffix(".ics").unwrap_or(&token);
     if token.is_empty() || token.len() > 100 {
         return Err(PageError::not_found());
@@ -221,19 +251,43 @@ pub async fn run_appointment_reminders(
         .docs
         .all::<Appointment>(DocKind::Appointment, Some(Owner::Practice))
         .await?;
-    for a in all.into_iter().map(|v| v.value).filter(Appointment::is_booked) {
+    for a in all
+        .into_iter()
+        .map(|v| v.value)
+        .filter(Appointment::is_booked)
+    {
         let Some(hours) = p.reminder_due((a.start - now).num_minutes()) else {
             continue;
         };
         let mut people: Vec<(UserId, Option<ClientId>)> = vec![(a.clinician, None)];
         for c in &a.clients {
-            people.push((state.store.client(*c).await?.user_id, Some(*c)));
+            // Seed 001: a client is emailed only if their signed Request for Electronic Data
+            // Transmission allows email for appointment reminders (the portal shows the
+            // appointment either way).
+            let allowed = crate::transmission::allows(
+                state,
+                *c,
+                alcove_domain::transmission::Channel::Email,
+                alcove_domain::transmission::Purpose::AppointmentReminders,
+            )
+            .await
+            .unwrap_or(false);
+            if allowed {
+                people.push((state.store.client(*c).await?.user_id, Some(*c)));
+            }
         }
         for (user, client) in people {
             let key = format!("appointment|{}|{}|{}", a.id, a.start.to_rfc3339(), hours);
             match state
                 .docs
-                .save(DocKind::ReminderSent, Owner::User(user), &key, 0, &hours, None)
+                .save(
+                    DocKind::ReminderSent,
+                    Owner::User(user),
+                    &key,
+                    0,
+                    &hours,
+                    None,
+                )
                 .await
             {
                 Ok(_) => {}

@@ -35,7 +35,10 @@ pub fn routes() -> RouteTable {
         .post("/appointments/new", pages::new_book)
         .get("/appointments/{appointment}/cancel", pages::cancel_page)
         .post("/appointments/{appointment}/cancel", pages::cancel)
-        .get("/appointments/{appointment}/reschedule", pages::reschedule_page)
+        .get(
+            "/appointments/{appointment}/reschedule",
+            pages::reschedule_page,
+        )
         .post("/appointments/{appointment}/reschedule", pages::reschedule)
         .post("/calendar/feed", pages::create_feed)
         .post("/calendar/feed/revoke", pages::revoke_feed)
@@ -44,5 +47,8 @@ pub fn routes() -> RouteTable {
         .post("/api/v1/appointments", api::create)
         .get("/api/v1/appointments/slots", api::slots)
         .post("/api/v1/appointments/{appointment}/cancel", api::cancel)
-        .post("/api/v1/appointments/{appointment}/reschedule", api::reschedule)
+        .post(
+            "/api/v1/appointments/{appointment}/reschedule",
+            api::reschedule,
+        )
 }

@@ -726,7 +726,12 @@ pub async fn new_book(
     };
     let mut clients = Vec::new();
     for id in &chosen {
-        clients.push((*id, booking::usual_location(&state, *id).await.map_err(page_error)?));
+        clients.push((
+            *id,
+            booking::usual_location(&state, *id)
+                .await
+                .map_err(page_error)?,
+        ));
     }
     let req = BookRequest {
         clinician: who.user_id,
@@ -922,7 +927,10 @@ pub async fn reschedule(
             let old = booking::visible_to(&state, &who, id)
                 .await
                 .map_err(page_error)?;
-            let late = matches!(old.status, AppointmentStatus::Rescheduled { late: true, .. });
+            let late = matches!(
+                old.status,
+                AppointmentStatus::Rescheduled { late: true, .. }
+            );
             Ok(Redirect::to(if late {
                 "/appointments?done=moved-late"
             } else {

@@ -63,7 +63,12 @@ pub async fn save_settings(
         .await?;
     state
         .audit
-        .record(by, "schedule.settings_saved", None, &format!("user:{clinician}"))
+        .record(
+            by,
+            "schedule.settings_saved",
+            None,
+            &format!("user:{clinician}"),
+        )
         .await?;
     Ok(v)
 }
@@ -149,7 +154,8 @@ impl SettingsForm {
                 ..SettingsForm::default()
             };
         };
-        let day = |i: usize| alcove_domain::scheduling::availability::format_day(&s.availability.week[i]);
+        let day =
+            |i: usize| alcove_domain::scheduling::availability::format_day(&s.availability.week[i]);
         SettingsForm {
             after: after.to_string(),
             time_zone: s.availability.time_zone.name().to_owned(),
@@ -268,7 +274,12 @@ impl SettingsPage {
     }
 }
 
-fn settings_page(c: Chrome, f: SettingsForm, errors: Vec<(String, String)>, saved: bool) -> SettingsPage {
+fn settings_page(
+    c: Chrome,
+    f: SettingsForm,
+    errors: Vec<(String, String)>,
+    saved: bool,
+) -> SettingsPage {
     let days = WEEKDAYS
         .iter()
         .enumerate()
@@ -318,8 +329,14 @@ pub async fn save(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Ok(s) => {
-            match save_settings(&state, who.user_id, after, &s, By::User(who.user_id, who.role))
-                .await
+            match save_settings(
+                &state,
+                who.user_id,
+                after,
+                &s,
+                By::User(who.user_id, who.role),
+            )
+            .await
             {
                 Ok(_) => Ok(Redirect::to("/schedule?saved=1").into_response()),
                 Err(DocError::Changed) => {
