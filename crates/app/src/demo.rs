@@ -493,6 +493,10 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
     alcove_web::onboarding::consent::seed_demo(state)
         .await
         .map_err(|e| DemoError::Other(format!("onboarding: {e:?}")))?;
+    // Issue 6: the clinicians' bookable hours and session types.
+    alcove_web::scheduling::settings::seed_demo(state)
+        .await
+        .map_err(DemoError::Other)?;
     // Issue 6: Alex's session with Dana starting now, Casey's (refused at check-in: Dana is
     // not licensed in California) and a group later in the day.
     alcove_web::sessions::seed_demo_sessions(state)

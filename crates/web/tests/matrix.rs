@@ -368,6 +368,65 @@ fn expected() -> BTreeMap<(&'static str, &'static str), Rule> {
         (("GET", "/sessions/{id}/record"), CareTeamClinician),
         (("GET", "/sessions/{id}/ice"), CareTeamClinician),
         (("GET", "/api/v1/sessions/{id}/ice"), CareTeamClinician),
+        // Issue 6, scheduling: hours are the clinician's, the policy the admin's; appointments
+        // are their clinician's and their clients'; a calendar feed's token is its only key.
+        (("GET", "/schedule"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("POST", "/schedule"), Only(&[ClinicianOwn, ClinicianOther])),
+        (("GET", "/admin/scheduling"), Only(&[Admin])),
+        (("POST", "/admin/scheduling"), Only(&[Admin])),
+        (
+            ("GET", "/appointments"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("GET", "/appointments/book"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("POST", "/appointments/book"),
+            Only(&[ClientOwn, ClientOther]),
+        ),
+        (
+            ("GET", "/appointments/new"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/appointments/new"),
+            Only(&[ClinicianOwn, ClinicianOther]),
+        ),
+        (("GET", "/appointments/{appointment}/cancel"), CareTeam),
+        (("POST", "/appointments/{appointment}/cancel"), CareTeam),
+        (("GET", "/appointments/{appointment}/reschedule"), CareTeam),
+        (("POST", "/appointments/{appointment}/reschedule"), CareTeam),
+        (
+            ("POST", "/calendar/feed"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/calendar/feed/revoke"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (("GET", "/calendar/{token}"), TokenLink),
+        (
+            ("GET", "/api/v1/appointments"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/api/v1/appointments"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("GET", "/api/v1/appointments/slots"),
+            Only(&[ClientOwn, ClientOther, ClinicianOwn, ClinicianOther]),
+        ),
+        (
+            ("POST", "/api/v1/appointments/{appointment}/cancel"),
+            CareTeam,
+        ),
+        (
+            ("POST", "/api/v1/appointments/{appointment}/reschedule"),
+            CareTeam,
+        ),
     ])
 }
 
@@ -671,6 +730,21 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
     .expect("the demo books Alex a session")
     .id
     .to_string();
+    // An appointment of Alex's with Dana, for the appointment routes.
+    let alex_appointment = {
+        let r = reqwest::Client::new()
+            .post(app.url("/api/v1/appointments"))
+            .bearer_auth(&alex_token)
+            .json(&serde_json::json!({"start": "2026-11-30T14:00:00Z"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "Alex books an appointment");
+        r.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
 
     let mut failures = Vec::new();
     let mut ordered = routes.clone();
@@ -700,7 +774,8 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             .replace("{instrument}", "phq9")
             .replace("{kind}", "telehealth_informed_consent")
             .replace("{signature}", "1")
-            .replace("{release}", &alex_release);
+            .replace("{release}", &alex_release)
+            .replace("{appointment}", &alex_appointment);
         for who in EVERYONE {
             let fresh;
             let c = if ends_session(route.path) && who != Anonymous {

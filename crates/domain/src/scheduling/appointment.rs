@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::session_type::{Modality, SessionType};
-use crate::{AppointmentId, ClientId, UserId};
+use crate::{AppointmentId, ClientId, Jurisdiction, UserId};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appointment {
@@ -29,6 +29,10 @@ pub struct Appointment {
     /// The appointment this one replaced, when it was rescheduled.
     #[serde(default)]
     pub rescheduled_from: Option<AppointmentId>,
+    /// Where each client said, when booking, they will be for the session (Standard 5: the
+    /// licensure decision at booking was made for this place; check-in asks again).
+    #[serde(default)]
+    pub locations: Vec<(ClientId, Jurisdiction)>,
     #[serde(default)]
     pub session: SessionRecord,
 }
@@ -48,6 +52,9 @@ pub enum Status {
         at: DateTime<Utc>,
         by: UserId,
         to: AppointmentId,
+        /// Moved inside the practice's late-cancellation window.
+        #[serde(default)]
+        late: bool,
     },
 }
 
@@ -100,6 +107,7 @@ impl Appointment {
             booked_at,
             status: Status::Booked,
             rescheduled_from: None,
+            locations: Vec::new(),
             session: SessionRecord::default(),
         }
     }

@@ -10,6 +10,7 @@
 //! * [`slots`] — the offered slots in a range, given what is already booked;
 //! * [`cancel`] — the late-cancellation rule;
 //! * [`appointment`] — a booking and, once held, its session record;
+//! * [`settings`] — a clinician's settings and the practice's scheduling policy;
 //! * [`checkin`] — the client's check-in before every session.
 
 pub mod appointment;
@@ -17,6 +18,7 @@ pub mod availability;
 pub mod cancel;
 pub mod checkin;
 pub mod session_type;
+pub mod settings;
 pub mod slots;
 
 pub use appointment::{Appointment, SessionRecord, Status as AppointmentStatus, TechnicalProblem};
@@ -24,4 +26,8 @@ pub use availability::{Availability, AvailabilityError, DayHours, Exception, Win
 pub use cancel::{CancelPolicy, Cancellation};
 pub use checkin::{CheckIn, CheckInError, CheckInForm};
 pub use session_type::{Modality, SessionType, SessionTypeError, MAX_GROUP};
+pub use settings::{
+    format_session_types, parse_session_types, PolicyError, ScheduleSettings, SchedulingPolicy,
+    SessionTypeLineError,
+};
 pub use slots::{bookable, offered_slots, BookingWindow, Busy, Slot};

@@ -48,6 +48,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::licensure::ApiDoc::openapi());
     doc.merge(crate::onboarding::path::ApiDoc::openapi());
     doc.merge(crate::sessions::ice::ApiDoc::openapi());
+    doc.merge(crate::scheduling::ApiDoc::openapi());
     doc
 }
 

@@ -497,6 +497,14 @@ pub fn spawn_job(state: AppState, every: std::time::Duration) -> tokio::task::Jo
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reminders pass failed"),
             }
+            // Appointment reminders (issue 6) on the same beat.
+            match crate::scheduling::calendar::run_appointment_reminders(&state).await {
+                Ok(sent) if !sent.is_empty() => {
+                    tracing::info!(sent = sent.len(), "appointment reminders sent");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "appointment reminders pass failed"),
+            }
         }
     })
 }

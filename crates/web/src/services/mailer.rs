@@ -82,6 +82,14 @@ pub enum Notification {
     /// A clinician asks a minor client's parent or guardian to read and sign the consents
     /// (issue 5, part 2): the single-use link. Never names the client or says anything clinical.
     GuardianInvitation { token: String },
+    /// An appointment is coming up (issue 6): "Appointment with <practice>", its time in the
+    /// recipient's zone and the join link. Never who else attends or what it is about; sent
+    /// with the appointment as an RFC 5545 calendar attachment.
+    AppointmentReminder {
+        appointment: alcove_domain::AppointmentId,
+        start: chrono::DateTime<chrono::Utc>,
+        zone: chrono_tz::Tz,
+    },
     /// `alcove mail test`: proves the configured transport works.
     Test,
 }
@@ -106,6 +114,7 @@ impl Notification {
             Self::Invitation { .. } => "invitation",
             Self::ClientNeedsAttention => "client_needs_attention",
             Self::GuardianInvitation { .. } => "guardian_invitation",
+            Self::AppointmentReminder { .. } => "appointment_reminder",
             Self::Test => "test",
         }
     }
@@ -129,6 +138,7 @@ impl Notification {
             Self::MessageWaiting => "/messages",
             Self::Invitation { .. } => "/invite",
             Self::GuardianInvitation { .. } => "/guardian",
+            Self::AppointmentReminder { .. } => "/appointments",
             Self::Test => "/",
         }
     }
@@ -313,10 +323,23 @@ impl Mailer {
                 return u;
             }
         }
+        if let Notification::AppointmentReminder { appointment, .. } = n {
+            return self.url_for(&format!("/sessions/{appointment}"));
+        }
+        self.url_for(n.path())
+    }
+
+    /// An absolute link to a path of the product (the public URL with the path).
+    pub fn url_for(&self, path: &str) -> Url {
         self.inner
             .base
-            .join(n.path().trim_start_matches('/'))
+            .join(path.trim_start_matches('/'))
             .unwrap_or_else(|_| self.inner.base.clone())
+    }
+
+    /// The practice's name, as emails and calendar entries say it.
+    pub fn practice(&self) -> &str {
+        &self.inner.practice
     }
 
     /// The notification in words, from the Fluent `mail-*` templates.
@@ -409,6 +432,21 @@ impl Mailer {
                 tr.tn("mail-guardian-subject", &[practice()]),
                 tr.tn("mail-guardian-body", &[practice()]),
             ),
+            Notification::AppointmentReminder { start, zone, .. } => {
+                let local = start.with_timezone(zone);
+                let time = (
+                    "time",
+                    FluentValue::from(format!(
+                        "{} ({})",
+                        local.format("%A %-d %B %Y, %H:%M"),
+                        zone.name()
+                    )),
+                );
+                (
+                    tr.tn("mail-appointment-subject", &[practice()]),
+                    tr.tn("mail-appointment-body", &[practice(), time]),
+                )
+            }
             Notification::Test => (
                 tr.tn("mail-test-subject", &[practice()]),
                 tr.tn("mail-test-body", &[practice()]),
@@ -417,6 +455,7 @@ impl Mailer {
         let open_key = match n {
             Notification::Invitation { .. } => "mail-invitation-link",
             Notification::GuardianInvitation { .. } => "mail-guardian-link",
+            Notification::AppointmentReminder { .. } => "mail-appointment-link",
             _ => "mail-open-link",
         };
         let open = tr.tn(
@@ -433,6 +472,16 @@ impl Mailer {
     /// Sends one notification to one address. The caller logs the notification's kind and the
     /// recipient's user id on failure — never the address, never the content.
     pub async fn send(&self, to: &Email, n: &Notification) -> Result<(), MailError> {
+        self.send_with(to, n, None).await
+    }
+
+    /// Sends one notification with an optional calendar attachment (RFC 5545 text).
+    async fn send_with(
+        &self,
+        to: &Email,
+        n: &Notification,
+        calendar: Option<String>,
+    ) -> Result<(), MailError> {
         let to: Address = to.as_str().parse().map_err(|_| MailError::Recipient)?;
         let words = self.render(n, &Tr::default());
         // RFC 5322 §3.6.4: a unique id on the right of `@` that is ours — the sender's domain.
@@ -441,14 +490,31 @@ impl Mailer {
             uuid::Uuid::new_v4().simple(),
             self.inner.from.email.domain()
         );
-        let message = Message::builder()
+        let builder = Message::builder()
             .message_id(Some(message_id))
             .from(self.inner.from.clone())
             .to(Mailbox::new(None, to))
-            .subject(words.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(words.body)
-            .map_err(|_| MailError::Build)?;
+            .subject(words.subject);
+        let message = match calendar {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(words.body)
+                .map_err(|_| MailError::Build)?,
+            Some(ics) => {
+                use lettre::message::{Attachment, MultiPart, SinglePart};
+                let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .map_err(|_| MailError::Build)?;
+                builder
+                    .multipart(
+                        MultiPart::mixed()
+                            .singlepart(SinglePart::plain(words.body))
+                            .singlepart(
+                                Attachment::new("appointment.ics".to_owned()).body(ics, kind),
+                            ),
+                    )
+                    .map_err(|_| MailError::Build)?
+            }
+        };
         match &self.inner.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(smtp_error),
             Transport::Outbox { dir, files } => {
@@ -481,6 +547,21 @@ impl Mailer {
         n: &Notification,
     ) -> Result<(), MailError> {
         let sent = self.send(to, n).await;
+        if let Err(e) = &sent {
+            tracing::warn!(kind = n.kind(), user = %user, error = %e, "notification not sent");
+        }
+        sent
+    }
+
+    /// [`Mailer::notify`] with a calendar attachment (an appointment reminder's).
+    pub async fn notify_with_calendar(
+        &self,
+        user: UserId,
+        to: &Email,
+        n: &Notification,
+        ics: String,
+    ) -> Result<(), MailError> {
+        let sent = self.send_with(to, n, Some(ics)).await;
         if let Err(e) = &sent {
             tracing::warn!(kind = n.kind(), user = %user, error = %e, "notification not sent");
         }
