@@ -399,3 +399,31 @@ test('the screening page switches its items to Spanish and back, by keyboard', T
   assert.equal(await jordan.getAttribute('#screening-form', 'lang'), 'en');
   suite.assertNoCspErrors(jordan);
 });
+
+test('the release form never shows blank placeholders and shows the filled-in text before signing', TIMEOUT, async () => {
+  const riley = suite.account('client', 'Riley Chen');
+  const page = await suite.signedInPage(riley);
+  // The generic consent page sends a release to its own form instead of showing the template.
+  await suite.visit(page, '/me/consents/release_of_information', { status: 200 });
+  assert.equal(path(page), '/me/releases');
+  assert.doesNotMatch(await page.textContent('main'), /\{\{/);
+
+  await page.fill('#recipient', 'Harbourview Dental, Dr. Ines Mora');
+  await page.fill('#purpose', 'Planning sedation for a procedure');
+  await page.fill('#scope', 'Current medications');
+  await page.fill('#expires', '2099-01-31');
+  await clickThrough(page, 'button[name="action"][value="preview"]');
+  assert.match(await page.textContent('#release-preview-note'), /text you will sign/);
+  const text = squash(await page.textContent('#release-text article'));
+  assert.match(text, /They may share it with: Harbourview Dental, Dr\. Ines Mora/);
+  assert.match(text, /This permission ends on January 31, 2099/);
+  assert.doesNotMatch(text, /\{\{|\[Why\]/);
+  assert.equal(await page.$('#release-list'), null, 'nothing was signed by the preview');
+
+  await page.fill('#name', riley.name);
+  await page.check('#agree');
+  await clickThrough(page, 'button[name="action"][value="sign"]');
+  assert.match(await page.textContent('#release-notice'), /permission is signed/);
+  assert.match(await page.textContent('#release-list'), /Harbourview Dental/);
+  suite.assertNoCspErrors(page);
+});
