@@ -129,7 +129,11 @@ impl Config {
                 why,
             })?;
         }
-        if self.turn_secret.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        if self
+            .turn_secret
+            .as_deref()
+            .is_some_and(|s| s.trim().is_empty())
+        {
             return Err(ConfigError::Bad {
                 key: "turn_secret",
                 why: "is empty (leave it unset for no TURN credentials)".into(),
@@ -325,7 +329,10 @@ mod tests {
             ..Config::default()
         };
         let e = bad.validate().unwrap_err().to_string();
-        assert!(e.contains("ice_servers") && e.contains("http://turn.example.org"), "{e}");
+        assert!(
+            e.contains("ice_servers") && e.contains("http://turn.example.org"),
+            "{e}"
+        );
     }
 
     #[test]

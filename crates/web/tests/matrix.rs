@@ -681,7 +681,8 @@ async fn every_route_enforces_the_role_and_care_relation_matrix() {
             contact_id
         } else if route.path.starts_with("/listings/") {
             listing_id.as_str()
-        } else if route.path.starts_with("/sessions/") || route.path.starts_with("/api/v1/sessions/")
+        } else if route.path.starts_with("/sessions/")
+            || route.path.starts_with("/api/v1/sessions/")
         {
             alex_session.as_str()
         } else {

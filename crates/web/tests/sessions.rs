@@ -104,11 +104,17 @@ for_both_backends!(
         assert!(page.contains(r#"id="check-in-form""#), "{page}");
         // Prefilled from the emergency plan: the fallback phone, the place, the contact.
         assert!(page.contains(r#"value="US-MA""#), "{page}");
-        assert!(page.contains("+16175550142") || page.contains("617"), "{page}");
+        assert!(
+            page.contains("+16175550142") || page.contains("617"),
+            "{page}"
+        );
         assert!(page.contains("Sam Rivera (brother)"), "{page}");
 
         let (s, loc, _) = check_in(&app, &alex, &id, "us-ma").await;
-        assert_eq!((s, loc.as_deref()), (303, Some(format!("/sessions/{id}").as_str())));
+        assert_eq!(
+            (s, loc.as_deref()),
+            (303, Some(format!("/sessions/{id}").as_str()))
+        );
         let waiting = app.text(&alex, &format!("/sessions/{id}")).await;
         assert!(waiting.contains(r#"data-phase="waiting""#), "{waiting}");
         assert_eq!(status(&app, &alex, &id).await["state"], "waiting");
@@ -121,7 +127,10 @@ for_both_backends!(
         let host = app.text(&dana, &format!("/sessions/{id}")).await;
         assert!(host.contains("US-MA"), "{host}");
         assert!(host.contains("LICSW") || host.contains("123456"), "{host}");
-        assert!(host.contains("+1 617 555 0142") || host.contains("+16175550142"), "{host}");
+        assert!(
+            host.contains("+1 617 555 0142") || host.contains("+16175550142"),
+            "{host}"
+        );
         assert!(host.contains("Admit Alex Rivera"), "{host}");
         let alex_client = client_id(&app, "Alex Rivera").await;
         let (s, _, _) = post(
@@ -152,7 +161,12 @@ for_both_backends!(
         // Only the clinician ends the session.
         assert!(!room.contains(r#"id="end-session""#));
         let actions = audit_actions(&app).await;
-        for a in ["session.check_in.allowed", "session.check_in.view", "session.admit", "session.room.enter"] {
+        for a in [
+            "session.check_in.allowed",
+            "session.check_in.view",
+            "session.admit",
+            "session.room.enter",
+        ] {
             assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
         }
     }
@@ -167,7 +181,10 @@ for_both_backends!(
         assert_eq!(s, 303, "the refusal is recorded, then shown");
         let page = app.text(&alex, &format!("/sessions/{id}")).await;
         assert!(page.contains(r#"id="check-in-denied""#), "{page}");
-        assert!(page.contains("not licensed where you are now (US-CA)"), "{page}");
+        assert!(
+            page.contains("not licensed where you are now (US-CA)"),
+            "{page}"
+        );
         assert!(page.contains("referral"), "{page}");
         assert_eq!(status(&app, &alex, &id).await["state"], "scheduled");
 
@@ -242,7 +259,10 @@ for_both_backends!(
         let (s, _, _) = check_in(&app, &casey, &id, "US-CA").await;
         assert_eq!(s, 303);
         let page = app.text(&casey, &format!("/sessions/{id}")).await;
-        assert!(page.contains("not licensed where you are now (US-CA)"), "{page}");
+        assert!(
+            page.contains("not licensed where you are now (US-CA)"),
+            "{page}"
+        );
         assert!(!page.contains(r#"data-phase="waiting""#));
     }
 );
@@ -266,17 +286,34 @@ for_both_backends!(
         clock.advance(Duration::minutes(20));
         let room = format!("/sessions/{id}/room");
         for what in ["connection_lost", "reconnected"] {
-            let (s, _, _) = post(&app, &alex, &room, &format!("/sessions/{id}/problems"), &[("what", what)]).await;
+            let (s, _, _) = post(
+                &app,
+                &alex,
+                &room,
+                &format!("/sessions/{id}/problems"),
+                &[("what", what)],
+            )
+            .await;
             assert_eq!(s, 204, "{what}");
         }
-        let (s, _, _) = post(&app, &alex, &room, &format!("/sessions/{id}/problems"), &[("what", "a long story")]).await;
+        let (s, _, _) = post(
+            &app,
+            &alex,
+            &room,
+            &format!("/sessions/{id}/problems"),
+            &[("what", "a long story")],
+        )
+        .await;
         assert_eq!(s, 422, "only known codes are noted");
         // A client cannot end it.
         let (s, _, _) = post(&app, &alex, &room, &format!("/sessions/{id}/end"), &[]).await;
         assert_eq!(s, 403);
         clock.advance(Duration::minutes(25));
         let (s, loc, _) = post(&app, &dana, &room, &format!("/sessions/{id}/end"), &[]).await;
-        assert_eq!((s, loc.as_deref()), (303, Some(format!("/sessions/{id}/record").as_str())));
+        assert_eq!(
+            (s, loc.as_deref()),
+            (303, Some(format!("/sessions/{id}/record").as_str()))
+        );
 
         // Everyone's room is closed.
         for web in [&alex, &dana] {
@@ -300,16 +337,30 @@ for_both_backends!(
         assert!(record.contains("2026-12-07 15:"), "actual start: {record}");
         assert!(record.contains("2026-12-07 15:45"), "actual end: {record}");
         assert!(record.contains("US-MA"), "{record}");
-        assert!(record.contains("LICSW") || record.contains("123456"), "basis: {record}");
-        assert!(record.contains("Connection lost") && record.contains("Reconnected"), "{record}");
-        assert!(record.contains("Alex Rivera") && record.contains("Video"), "{record}");
+        assert!(
+            record.contains("LICSW") || record.contains("123456"),
+            "basis: {record}"
+        );
+        assert!(
+            record.contains("Connection lost") && record.contains("Reconnected"),
+            "{record}"
+        );
+        assert!(
+            record.contains("Alex Rivera") && record.contains("Video"),
+            "{record}"
+        );
         let (s, _) = app.page(&alex, &format!("/sessions/{id}/record")).await;
         assert_eq!(s, 404, "the record is the clinician's");
-        let stored = alcove_web::scheduling::appointments::load(&app.state, id.parse::<uuid::Uuid>().map(alcove_domain::AppointmentId).unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .appointment;
+        let stored = alcove_web::scheduling::appointments::load(
+            &app.state,
+            id.parse::<uuid::Uuid>()
+                .map(alcove_domain::AppointmentId)
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .appointment;
         assert_eq!(stored.session.admitted, vec![alex_client]);
         assert_eq!(stored.session.problems.len(), 2);
         assert!(stored.session.started_at.is_some() && stored.session.ended_at.is_some());
@@ -325,13 +376,24 @@ for_both_backends!(
         check_in(&app, &alex, &id, "US-MA").await;
         let dana = session_of(&app, &clock, "Dana Whitfield").await;
         let alex_client = client_id(&app, "Alex Rivera").await;
-        post(&app, &dana, &format!("/sessions/{id}"), &format!("/sessions/{id}/admit/{}", alex_client.0), &[]).await;
+        post(
+            &app,
+            &dana,
+            &format!("/sessions/{id}"),
+            &format!("/sessions/{id}/admit/{}", alex_client.0),
+            &[],
+        )
+        .await;
         let (s, _) = app.page(&dana, &format!("/sessions/{id}/room")).await;
         assert_eq!(s, 200);
         // 50 minutes, then 10 minutes' grace.
         clock.advance(Duration::minutes(61));
         assert_eq!(status(&app, &dana, &id).await["state"], "closed");
-        let r = alex.get(app.url(&format!("/sessions/{id}/room"))).send().await.unwrap();
+        let r = alex
+            .get(app.url(&format!("/sessions/{id}/room")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303);
     }
 );
@@ -342,7 +404,11 @@ for_both_backends!(
         let (app, clock, id) = alex_and_dana(backend).await;
         for name in ["Jordan Lee", "Samuel Okafor"] {
             let web = session_of(&app, &clock, name).await;
-            for path in [format!("/sessions/{id}"), format!("/sessions/{id}/status"), format!("/sessions/{id}/room")] {
+            for path in [
+                format!("/sessions/{id}"),
+                format!("/sessions/{id}/status"),
+                format!("/sessions/{id}/room"),
+            ] {
                 let (s, _) = app.page(&web, &path).await;
                 assert_eq!(s, 404, "{name} {path}");
             }
@@ -358,7 +424,9 @@ async fn ice_servers_come_with_turn_credentials_only_for_those_in_the_room() {
             "stun:stun.example.org:3478, turn:turn.example.org:3478?transport=udp",
         )
         .unwrap(),
-        turn_secret: Some(alcove_web::sessions::ice::TurnSecret(b"north-wind".to_vec())),
+        turn_secret: Some(alcove_web::sessions::ice::TurnSecret(
+            b"north-wind".to_vec(),
+        )),
         ..alcove_web::WebConfig::default()
     };
     let (app, clock) = spawn_at(Backend::Sqlite, NOW, None, Some(config)).await;
@@ -375,7 +443,13 @@ async fn ice_servers_come_with_turn_credentials_only_for_those_in_the_room() {
     assert_eq!(user, dana_id.to_string());
     let expiry: i64 = expiry.parse().unwrap();
     // An hour after the session's scheduled end (15:50 UTC).
-    assert_eq!(expiry, "2026-12-07T16:50:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp());
+    assert_eq!(
+        expiry,
+        "2026-12-07T16:50:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            .timestamp()
+    );
     let want = alcove_crypto::turn::turn_credential(b"north-wind", user, expiry);
     assert_eq!(turn["credential"], want.credential);
 

@@ -35,10 +35,8 @@ async fn socket_of(app: &TestApp, clock: &alcove_domain::ManualClock, name: &str
         .into_client_request()
         .expect("request");
     req.headers_mut().insert("cookie", cookies);
-    req.headers_mut().insert(
-        "origin",
-        HeaderValue::from_str(&app.base).expect("origin"),
-    );
+    req.headers_mut()
+        .insert("origin", HeaderValue::from_str(&app.base).expect("origin"));
     tokio_tungstenite::connect_async(req)
         .await
         .expect("the handshake succeeds")
@@ -191,18 +189,35 @@ for_both_backends!(
         )
         .await;
         let got = next(&mut alex).await;
-        assert_eq!((got["from"].as_str(), &got["data"]), (Some(dana_peer.as_str()), &candidate));
+        assert_eq!(
+            (got["from"].as_str(), &got["data"]),
+            (Some(dana_peer.as_str()), &candidate)
+        );
         quiet(&mut riley).await;
 
         // Not to a stranger, not to a session one is not in, not junk.
         let stranger = uuid::Uuid::new_v4().to_string();
-        send(&mut alex, json!({"type": "signal", "session": id, "to": stranger, "data": candidate})).await;
+        send(
+            &mut alex,
+            json!({"type": "signal", "session": id, "to": stranger, "data": candidate}),
+        )
+        .await;
         assert_eq!(next(&mut alex).await["code"], "not_found");
-        send(&mut riley, json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate})).await;
+        send(
+            &mut riley,
+            json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate}),
+        )
+        .await;
         assert_eq!(next(&mut riley).await["code"], "not_joined");
-        send(&mut alex, json!({"type": "signal", "session": id, "to": dana_peer, "data": {"sdp": 1}})).await;
+        send(
+            &mut alex,
+            json!({"type": "signal", "session": id, "to": dana_peer, "data": {"sdp": 1}}),
+        )
+        .await;
         assert_eq!(next(&mut alex).await["code"], "bad_request");
-        alex.send(Message::text("{\"type\":\"join\"")).await.unwrap();
+        alex.send(Message::text("{\"type\":\"join\""))
+            .await
+            .unwrap();
         assert_eq!(next(&mut alex).await["code"], "bad_request");
         quiet(&mut dana).await;
 
@@ -214,16 +229,28 @@ for_both_backends!(
             .filter(|e| e.action == "session.video_join" && e.client_id == Some(alex_record))
             .collect();
         assert_eq!(joins.len(), 2, "Dana's join and Alex's own");
-        assert!(joins.iter().all(|e| e.object == format!("appointment:{id}")));
+        assert!(joins
+            .iter()
+            .all(|e| e.object == format!("appointment:{id}")));
 
         // Once the clinician ends the session, nobody signals in it any more.
         end(&app, session, "2026-12-07T16:00:00Z").await;
-        send(&mut alex, json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate})).await;
+        send(
+            &mut alex,
+            json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate}),
+        )
+        .await;
         assert_eq!(next(&mut alex).await["code"], "session_ended");
         let out = next(&mut alex).await;
-        assert_eq!((out["type"].as_str(), out["code"].as_str()), (Some("ended"), Some("session_ended")));
+        assert_eq!(
+            (out["type"].as_str(), out["code"].as_str()),
+            (Some("ended"), Some("session_ended"))
+        );
         let left = next(&mut dana).await;
-        assert_eq!((left["type"].as_str(), left["peer"].as_str()), (Some("left"), Some(alex_peer.as_str())));
+        assert_eq!(
+            (left["type"].as_str(), left["peer"].as_str()),
+            (Some("left"), Some(alex_peer.as_str()))
+        );
         assert_eq!(left["dropped"], false);
         assert_eq!(join(&mut dana, &id).await["code"], "session_ended");
     }
@@ -256,12 +283,21 @@ for_both_backends!(
         assert_ne!(second, first);
         let heard = next(&mut dana).await;
         assert_eq!(heard["peers"][0]["id"], second);
-        assert_eq!(heard["peers"][0]["user"], user_id(&app, "Alex Rivera").await.to_string());
+        assert_eq!(
+            heard["peers"][0]["user"],
+            user_id(&app, "Alex Rivera").await.to_string()
+        );
         next(&mut alex).await;
         send(&mut alex, json!({"type": "leave", "session": id})).await;
         let bye = next(&mut alex).await;
-        assert_eq!((bye["type"].as_str(), &bye["peer"]), (Some("left"), &second));
+        assert_eq!(
+            (bye["type"].as_str(), &bye["peer"]),
+            (Some("left"), &second)
+        );
         let left = next(&mut dana).await;
-        assert_eq!((left["peer"].clone(), left["dropped"].clone()), (second, json!(false)));
+        assert_eq!(
+            (left["peer"].clone(), left["dropped"].clone()),
+            (second, json!(false))
+        );
     }
 );

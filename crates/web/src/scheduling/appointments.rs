@@ -94,7 +94,10 @@ async fn all(state: &AppState) -> Result<Vec<Appointment>, DocError> {
 }
 
 /// A clinician's appointments, by start time.
-pub async fn of_clinician(state: &AppState, clinician: UserId) -> Result<Vec<Appointment>, DocError> {
+pub async fn of_clinician(
+    state: &AppState,
+    clinician: UserId,
+) -> Result<Vec<Appointment>, DocError> {
     let mut v: Vec<_> = all(state)
         .await?
         .into_iter()

@@ -181,7 +181,10 @@ pub struct FormView {
 
 impl ClientPage {
     fn error(&self, field: &str) -> Option<&String> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, e)| e)
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, e)| e)
     }
 }
 

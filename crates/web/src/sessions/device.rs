@@ -16,6 +16,9 @@ struct DevicePage {
 }
 
 /// `GET /device-check`: clients and clinicians.
-pub async fn page(ClinicalActor(_who): ClinicalActor, c: Chrome) -> Result<Html<String>, PageError> {
+pub async fn page(
+    ClinicalActor(_who): ClinicalActor,
+    c: Chrome,
+) -> Result<Html<String>, PageError> {
     render(&DevicePage { c })
 }

@@ -45,7 +45,11 @@ struct HostPage {
 
 /// The clinician's page for one session. Reading the check-ins is a look at each client's
 /// record (address, phone): audited per client.
-pub async fn page(access: SessionAccess, c: Chrome, state: AppState) -> Result<Response, PageError> {
+pub async fn page(
+    access: SessionAccess,
+    c: Chrome,
+    state: AppState,
+) -> Result<Response, PageError> {
     let a = &access.appointment;
     let id = a.id.to_string();
     let now = state.clock.now();
@@ -120,7 +124,10 @@ pub async fn admit(
     }
     let checkin = latest(&state, client, &a.id.to_string()).await?;
     if !checkin.as_ref().is_some_and(|v| v.value.allowed()) {
-        return Err(PageError::new(StatusCode::CONFLICT, "sess-error-not-checked-in"));
+        return Err(PageError::new(
+            StatusCode::CONFLICT,
+            "sess-error-not-checked-in",
+        ));
     }
     appointments::update(&state, a.id, access.actor.user_id, |ap| {
         if !ap.session.admitted.contains(&client) {

@@ -105,9 +105,8 @@ pub fn ice_config(
         });
     }
     if !turn.is_empty() {
-        let cred = secret.map(|s| {
-            alcove_crypto::turn::turn_credential(&s.0, user, expires_at.timestamp())
-        });
+        let cred = secret
+            .map(|s| alcove_crypto::turn::turn_credential(&s.0, user, expires_at.timestamp()));
         ice_servers.push(IceServer {
             urls: turn,
             username: cred.as_ref().map(|c| c.username.clone()),
@@ -186,7 +185,10 @@ mod tests {
         assert!(c.ice_servers[0].username.is_none());
         let expected =
             alcove_crypto::turn::turn_credential(b"north-wind", "u1", c.expires_at.timestamp());
-        assert_eq!(c.ice_servers[1].username.as_deref(), Some(expected.username.as_str()));
+        assert_eq!(
+            c.ice_servers[1].username.as_deref(),
+            Some(expected.username.as_str())
+        );
         assert_eq!(c.ice_servers[1].credential, Some(expected.credential));
         assert!(format!("{secret:?}").contains("redacted"));
         // Without a secret, TURN servers are listed without credentials.

@@ -300,10 +300,7 @@ pub async fn list(
 ) -> Result<Html<String>, PageError> {
     let now = state.clock.now();
     let (mine, clinician) = match who.role {
-        Role::Clinician => (
-            appointments::of_clinician(&state, who.user_id).await?,
-            true,
-        ),
+        Role::Clinician => (appointments::of_clinician(&state, who.user_id).await?, true),
         _ => match state.store.client_by_user(who.user_id).await? {
             Some(me) => (appointments::of_client(&state, me.id).await?, false),
             None => (Vec::new(), false),
@@ -404,10 +401,16 @@ pub async fn seed_demo_sessions(state: &AppState) -> Result<(), String> {
     let now = state.clock.now();
     // "Now" on the minute, so the clock reads plainly.
     let start = now - Duration::seconds(now.timestamp() % 60);
-    let individual =
-        SessionType::new("Individual session", 50, Modality::Video, 0, 10).map_err(|e| format!("{e:?}"))?;
-    let group = SessionType::new("Group session", 90, Modality::Group { participants: 4 }, 0, 15)
+    let individual = SessionType::new("Individual session", 50, Modality::Video, 0, 10)
         .map_err(|e| format!("{e:?}"))?;
+    let group = SessionType::new(
+        "Group session",
+        90,
+        Modality::Group { participants: 4 },
+        0,
+        15,
+    )
+    .map_err(|e| format!("{e:?}"))?;
     let mut plan: Vec<(Vec<ClientId>, SessionType, DateTime<Utc>)> = Vec::new();
     if let Some((a, _)) = alex {
         plan.push((vec![a], individual.clone(), start));

@@ -59,7 +59,12 @@ pub async fn page(
     for cl in clients_of(&state, a).await? {
         state
             .audit
-            .record(access.by(), "session.record.view", Some(cl.id), &access.object())
+            .record(
+                access.by(),
+                "session.record.view",
+                Some(cl.id),
+                &access.object(),
+            )
             .await?;
         names.push((cl.user_id, cl.name.clone()));
         let ci = latest(&state, cl.id, &id).await?;
