@@ -301,3 +301,58 @@ for_both_backends!(
         );
     }
 );
+
+for_both_backends!(
+    four_in_a_group_each_hear_of_the_other_three_and_signal_pairwise,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let clients = ["Alex Rivera", "Jordan Lee", "Casey Morgan"];
+        let session = group_session(&app, &clients).await;
+        for c in clients {
+            admit(&app, session, c).await;
+        }
+        let id = session.to_string();
+        // They join one after another; each newcomer hears of everyone already there (and is
+        // to call them), and everyone there hears of the newcomer.
+        let mut sockets: Vec<(Socket, String)> = Vec::new();
+        for name in ["Dana Whitfield", "Alex Rivera", "Jordan Lee", "Casey Morgan"] {
+            let mut ws = socket_of(&app, &clock, name).await;
+            let me = join(&mut ws, &id).await["peer"]
+                .as_str()
+                .expect("joined")
+                .to_owned();
+            let mut heard = Vec::new();
+            for _ in 0..sockets.len() {
+                let f = next(&mut ws).await;
+                assert_eq!(f["type"], "peers", "{f}");
+                assert_eq!(f["peers"][0]["call"], true, "the newcomer calls");
+                heard.push(f["peers"][0]["id"].as_str().unwrap().to_owned());
+            }
+            heard.sort();
+            let mut there: Vec<String> = sockets.iter().map(|(_, p)| p.clone()).collect();
+            there.sort();
+            assert_eq!(heard, there, "{name} hears of everyone already there");
+            for (other, _) in sockets.iter_mut() {
+                let f = next(other).await;
+                assert_eq!((f["peers"][0]["id"].as_str(), &f["peers"][0]["call"]), (Some(me.as_str()), &json!(false)));
+            }
+            sockets.push((ws, me));
+        }
+        // Every pair: a signal from i to j reaches j only.
+        for i in 0..4 {
+            for j in 0..4 {
+                if i == j {
+                    continue;
+                }
+                let to = sockets[j].1.clone();
+                let data = json!({"candidate": {"candidate": format!("from {i} to {j}")}});
+                send(&mut sockets[i].0, json!({"type": "signal", "session": id, "to": to, "data": data})).await;
+                let got = next(&mut sockets[j].0).await;
+                assert_eq!((got["from"].as_str(), &got["data"]), (Some(sockets[i].1.as_str()), &data));
+            }
+        }
+        for (ws, _) in sockets.iter_mut() {
+            quiet(ws).await;
+        }
+    }
+);
