@@ -554,7 +554,7 @@ mod tests {
         assert_eq!(r.accept("short", now), Some("short".into()));
         let id = Uuid::new_v4();
         for junk in [
-            "chunk".to_string(),
+            "chunk ".to_string(),
             "chunk x 0 1 a".into(),
             format!("chunk {id} 1 1 a"),
             format!("chunk {id} 0 0 a"),
