@@ -357,8 +357,9 @@ pub mod conformance {
 
     /// A signal as big as a browser's session description with every codec, and then some.
     fn big_signal() -> Event {
-        let sdp = "a=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host generation 0 ufrag x\\r\\n"
-            .repeat(300);
+        let sdp =
+            "a=candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host generation 0 ufrag x\\r\\n"
+                .repeat(300);
         Event::VideoSignal {
             session: alcove_domain::AppointmentId(Uuid::new_v4()),
             from: alcove_domain::PeerId(Uuid::new_v4()),
@@ -553,7 +554,7 @@ mod tests {
         assert_eq!(r.accept("short", now), Some("short".into()));
         let id = Uuid::new_v4();
         for junk in [
-            "chunk".to_string(),
+            "chunk ".to_string(),
             "chunk x 0 1 a".into(),
             format!("chunk {id} 1 1 a"),
             format!("chunk {id} 0 0 a"),

@@ -35,10 +35,8 @@ async fn socket_of(app: &TestApp, clock: &alcove_domain::ManualClock, name: &str
         .into_client_request()
         .expect("request");
     req.headers_mut().insert("cookie", cookies);
-    req.headers_mut().insert(
-        "origin",
-        HeaderValue::from_str(&app.base).expect("origin"),
-    );
+    req.headers_mut()
+        .insert("origin", HeaderValue::from_str(&app.base).expect("origin"));
     tokio_tungstenite::connect_async(req)
         .await
         .expect("the handshake succeeds")
@@ -191,18 +189,35 @@ for_both_backends!(
         )
         .await;
         let got = next(&mut alex).await;
-        assert_eq!((got["from"].as_str(), &got["data"]), (Some(dana_peer.as_str()), &candidate));
+        assert_eq!(
+            (got["from"].as_str(), &got["data"]),
+            (Some(dana_peer.as_str()), &candidate)
+        );
         quiet(&mut riley).await;
 
         // Not to a stranger, not to a session one is not in, not junk.
         let stranger = uuid::Uuid::new_v4().to_string();
-        send(&mut alex, json!({"type": "signal", "session": id, "to": stranger, "data": candidate})).await;
+        send(
+            &mut alex,
+            json!({"type": "signal", "session": id, "to": stranger, "data": candidate}),
+        )
+        .await;
         assert_eq!(next(&mut alex).await["code"], "not_found");
-        send(&mut riley, json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate})).await;
+        send(
+            &mut riley,
+            json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate}),
+        )
+        .await;
         assert_eq!(next(&mut riley).await["code"], "not_joined");
-        send(&mut alex, json!({"type": "signal", "session": id, "to": dana_peer, "data": {"sdp": 1}})).await;
+        send(
+            &mut alex,
+            json!({"type": "signal", "session": id, "to": dana_peer, "data": {"sdp": 1}}),
+        )
+        .await;
         assert_eq!(next(&mut alex).await["code"], "bad_request");
-        alex.send(Message::text("{\"type\":\"join\"")).await.unwrap();
+        alex.send(Message::text("{\"type\":\"join\""))
+            .await
+            .unwrap();
         assert_eq!(next(&mut alex).await["code"], "bad_request");
         quiet(&mut dana).await;
 
@@ -214,16 +229,28 @@ for_both_backends!(
             .filter(|e| e.action == "session.video_join" && e.client_id == Some(alex_record))
             .collect();
         assert_eq!(joins.len(), 2, "Dana's join and Alex's own");
-        assert!(joins.iter().all(|e| e.object == format!("appointment:{id}")));
+        assert!(joins
+            .iter()
+            .all(|e| e.object == format!("appointment:{id}")));
 
         // Once the clinician ends the session, nobody signals in it any more.
         end(&app, session, "2026-12-07T16:00:00Z").await;
-        send(&mut alex, json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate})).await;
+        send(
+            &mut alex,
+            json!({"type": "signal", "session": id, "to": dana_peer, "data": candidate}),
+        )
+        .await;
         assert_eq!(next(&mut alex).await["code"], "session_ended");
         let out = next(&mut alex).await;
-        assert_eq!((out["type"].as_str(), out["code"].as_str()), (Some("ended"), Some("session_ended")));
+        assert_eq!(
+            (out["type"].as_str(), out["code"].as_str()),
+            (Some("ended"), Some("session_ended"))
+        );
         let left = next(&mut dana).await;
-        assert_eq!((left["type"].as_str(), left["peer"].as_str()), (Some("left"), Some(alex_peer.as_str())));
+        assert_eq!(
+            (left["type"].as_str(), left["peer"].as_str()),
+            (Some("left"), Some(alex_peer.as_str()))
+        );
         assert_eq!(left["dropped"], false);
         assert_eq!(join(&mut dana, &id).await["code"], "session_ended");
     }
@@ -256,12 +283,76 @@ for_both_backends!(
         assert_ne!(second, first);
         let heard = next(&mut dana).await;
         assert_eq!(heard["peers"][0]["id"], second);
-        assert_eq!(heard["peers"][0]["user"], user_id(&app, "Alex Rivera").await.to_string());
+        assert_eq!(
+            heard["peers"][0]["user"],
+            user_id(&app, "Alex Rivera").await.to_string()
+        );
         next(&mut alex).await;
         send(&mut alex, json!({"type": "leave", "session": id})).await;
         let bye = next(&mut alex).await;
-        assert_eq!((bye["type"].as_str(), &bye["peer"]), (Some("left"), &second));
+        assert_eq!(
+            (bye["type"].as_str(), &bye["peer"]),
+            (Some("left"), &second)
+        );
         let left = next(&mut dana).await;
-        assert_eq!((left["peer"].clone(), left["dropped"].clone()), (second, json!(false)));
+        assert_eq!(
+            (left["peer"].clone(), left["dropped"].clone()),
+            (second, json!(false))
+        );
+    }
+);
+
+for_both_backends!(
+    four_in_a_group_each_hear_of_the_other_three_and_signal_pairwise,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let clients = ["Alex Rivera", "Jordan Lee", "Casey Morgan"];
+        let session = group_session(&app, &clients).await;
+        for c in clients {
+            admit(&app, session, c).await;
+        }
+        let id = session.to_string();
+        // They join one after another; each newcomer hears of everyone already there (and is
+        // to call them), and everyone there hears of the newcomer.
+        let mut sockets: Vec<(Socket, String)> = Vec::new();
+        for name in ["Dana Whitfield", "Alex Rivera", "Jordan Lee", "Casey Morgan"] {
+            let mut ws = socket_of(&app, &clock, name).await;
+            let me = join(&mut ws, &id).await["peer"]
+                .as_str()
+                .expect("joined")
+                .to_owned();
+            let mut heard = Vec::new();
+            for _ in 0..sockets.len() {
+                let f = next(&mut ws).await;
+                assert_eq!(f["type"], "peers", "{f}");
+                assert_eq!(f["peers"][0]["call"], true, "the newcomer calls");
+                heard.push(f["peers"][0]["id"].as_str().unwrap().to_owned());
+            }
+            heard.sort();
+            let mut there: Vec<String> = sockets.iter().map(|(_, p)| p.clone()).collect();
+            there.sort();
+            assert_eq!(heard, there, "{name} hears of everyone already there");
+            for (other, _) in sockets.iter_mut() {
+                let f = next(other).await;
+                assert_eq!((f["peers"][0]["id"].as_str(), &f["peers"][0]["call"]), (Some(me.as_str()), &json!(false)));
+            }
+            sockets.push((ws, me));
+        }
+        // Every pair: a signal from i to j reaches j only.
+        for i in 0..4 {
+            for j in 0..4 {
+                if i == j {
+                    continue;
+                }
+                let to = sockets[j].1.clone();
+                let data = json!({"candidate": {"candidate": format!("from {i} to {j}")}});
+                send(&mut sockets[i].0, json!({"type": "signal", "session": id, "to": to, "data": data})).await;
+                let got = next(&mut sockets[j].0).await;
+                assert_eq!((got["from"].as_str(), &got["data"]), (Some(sockets[i].1.as_str()), &data));
+            }
+        }
+        for (ws, _) in sockets.iter_mut() {
+            quiet(ws).await;
+        }
     }
 );

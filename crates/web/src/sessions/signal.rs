@@ -53,9 +53,17 @@ const WINDOW: Duration = Duration::from_secs(10);
 #[derive(Deserialize, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Incoming {
-    Join { session: String },
-    Leave { session: String },
-    Signal { session: String, to: String, data: Value },
+    Join {
+        session: String,
+    },
+    Leave {
+        session: String,
+    },
+    Signal {
+        session: String,
+        to: String,
+        data: Value,
+    },
 }
 
 #[derive(Serialize, Debug, PartialEq)]
@@ -193,7 +201,12 @@ pub struct Video {
 
 impl Video {
     /// A page's frame of one of [`TYPES`].
-    pub async fn on_frame(&mut self, state: &AppState, who: &Identity, frame: Value) -> Vec<Outgoing> {
+    pub async fn on_frame(
+        &mut self,
+        state: &AppState,
+        who: &Identity,
+        frame: Value,
+    ) -> Vec<Outgoing> {
         let incoming = match parse(frame) {
             Ok(i) => i,
             Err(e) => return vec![e],
@@ -288,7 +301,11 @@ impl Video {
             return vec![error("not_joined", "Join the session first.")];
         };
         let (id, from) = (s.session, s.peer);
-        let Some(to) = to.parse::<PeerId>().ok().filter(|p| s.known.contains_key(p)) else {
+        let Some(to) = to
+            .parse::<PeerId>()
+            .ok()
+            .filter(|p| s.known.contains_key(p))
+        else {
             return vec![error("not_found", "No such peer in this session.")];
         };
         if !self.within_budget() {
@@ -362,7 +379,12 @@ impl Video {
 
     /// What this page hears of an event on the bus: only its own session's, from peers it
     /// knows, addressed to it.
-    pub async fn on_event(&mut self, state: &AppState, who: &Identity, e: &Event) -> Option<Outgoing> {
+    pub async fn on_event(
+        &mut self,
+        state: &AppState,
+        who: &Identity,
+        e: &Event,
+    ) -> Option<Outgoing> {
         let s = self.current.as_mut()?;
         match e {
             Event::VideoJoined {
