@@ -111,7 +111,7 @@ for_both_backends!(
             "/appointments/book",
             "/appointments/book",
             &[
-                ("clinician", &v["clinician"].as_str().unwrap().to_owned()),
+                ("clinician", v["clinician"].as_str().unwrap()),
                 ("session_type", "0"),
                 ("start", "2026-03-09T13:00:00Z"),
                 ("location", "US-MA"),
