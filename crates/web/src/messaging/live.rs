@@ -39,6 +39,7 @@ use super::access::{PlainMessage, ThreadAccess};
 use crate::auth::extract::{ClinicalActor, Why};
 use crate::auth::session::idle_limit;
 use crate::auth::Identity;
+use crate::services::Stamp;
 use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
 use crate::services::audit_log::By;
@@ -210,7 +211,7 @@ async fn subscribe(
     if !watching.contains_key(&id) && watching.len() >= MAX_WATCHED {
         return vec![error("too_many", "Too many threads on one connection.")];
     }
-    let access = match ThreadAccess::check(state, who.clone(), id).await {
+    let access = match ThreadAccess::check(state, restamped(state, who).await, id).await {
         Ok(a) => a,
         Err(Why::Internal) => return vec![error("internal", "Please try again.")],
         Err(_) => return not_found(),
@@ -264,7 +265,7 @@ async fn on_delivery(
         Delivery::Event(Event::MessageAppended { thread, message }) => {
             watching.get(&thread)?;
             // The care team may have changed since the watch began.
-            match ThreadAccess::check(state, who.clone(), thread).await {
+            match ThreadAccess::check(state, restamped(state, who).await, thread).await {
                 Ok(_) => Some(Outgoing::Message { thread, message }),
                 Err(Why::Internal) => Some(Outgoing::Resync),
                 Err(_) => {
@@ -274,6 +275,17 @@ async fn on_delivery(
             }
         }
     }
+}
+
+/// The socket's identity with the change stamp read now: the stamp read when the socket
+/// opened says nothing of changes since, so checks on a long-lived socket must not use it
+/// (`services::recent`). Without a stamp, the check reads the database.
+async fn restamped(state: &AppState, who: &Identity) -> Identity {
+    let mut who = who.clone();
+    who.stamp = Stamp::now(state.store.as_ref())
+        .await
+        .unwrap_or_else(|_| Stamp::none());
+    who
 }
 
 /// The socket lives only as long as the session that opened it: signed out, timed out (idle
