@@ -167,7 +167,7 @@ pub async fn is_paused(state: &AppState, at: Stamp, client: ClientId) -> Result<
         .recent
         .paused
         .get_or_load(at, client, async {
-            Ok(paused(state, client).await?.is_some())
+            Ok::<_, DocError>(paused(state, client).await?.is_some())
         })
         .await
 }

@@ -108,12 +108,12 @@ impl<K: Eq + Hash, V: Clone> Shelf<K, V> {
             // An older request than what is kept: it reads the database.
             return None;
         }
-        let (put_at, value) = inner.entries.get(key)?;
+        let put_at = inner.entries.get(key)?.0;
         if self.max_age.is_some_and(|age| put_at.elapsed() >= age) {
             inner.entries.remove(key);
             return None;
         }
-        Some(value.clone())
+        inner.entries.get(key).map(|(_, v)| v.clone())
     }
 
     /// Keeps `value`, read from the database after `at` was read.
@@ -219,7 +219,7 @@ impl Recent {
         self.users
             .get_or_load(at, id, async {
                 let u = store.user_by_id(id).await?;
-                Ok(Arc::new(UserCard {
+                Ok::<_, StoreError>(Arc::new(UserCard {
                     id: u.id,
                     name: u.name,
                     email: u.email,
@@ -251,7 +251,7 @@ impl Recent {
     ) -> Result<Option<ClientId>, StoreError> {
         self.clients_of_users
             .get_or_load(at, user, async {
-                Ok(store.client_by_user(user).await?.map(|c| c.id))
+                Ok::<_, StoreError>(store.client_by_user(user).await?.map(|c| c.id))
             })
             .await
     }
@@ -265,7 +265,7 @@ impl Recent {
     ) -> Result<Arc<Vec<CareTeamMember>>, StoreError> {
         self.care_teams
             .get_or_load(at, client, async {
-                Ok(Arc::new(store.care_team(client).await?))
+                Ok::<_, StoreError>(Arc::new(store.care_team(client).await?))
             })
             .await
     }
