@@ -61,7 +61,12 @@ async fn try_batch(
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[], $5::int4[], \
                               $6::bytea[])",
     )
-    .bind(messages.clone().map(|m| id_text(m.id.0)).collect::<Vec<_>>())
+    .bind(
+        messages
+            .clone()
+            .map(|m| id_text(m.id.0))
+            .collect::<Vec<_>>(),
+    )
     .bind(
         messages
             .clone()
@@ -74,7 +79,12 @@ async fn try_batch(
             .map(|m| id_text(m.sender_id.0))
             .collect::<Vec<_>>(),
     )
-    .bind(messages.clone().map(|m| millis(m.sent_at)).collect::<Vec<_>>())
+    .bind(
+        messages
+            .clone()
+            .map(|m| millis(m.sent_at))
+            .collect::<Vec<_>>(),
+    )
     .bind(
         messages
             .clone()
@@ -111,7 +121,12 @@ async fn try_batch(
             .map(|e| e.actor_id.map(|u| id_text(u.0)))
             .collect::<Vec<Option<String>>>(),
     )
-    .bind(events.iter().map(|e| e.actor_role.clone()).collect::<Vec<_>>())
+    .bind(
+        events
+            .iter()
+            .map(|e| e.actor_role.clone())
+            .collect::<Vec<_>>(),
+    )
     .bind(events.iter().map(|e| e.action.clone()).collect::<Vec<_>>())
     .bind(
         events
@@ -120,7 +135,12 @@ async fn try_batch(
             .collect::<Vec<Option<String>>>(),
     )
     .bind(events.iter().map(|e| e.object.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.prev_hash.clone()).collect::<Vec<_>>())
+    .bind(
+        events
+            .iter()
+            .map(|e| e.prev_hash.clone())
+            .collect::<Vec<_>>(),
+    )
     .bind(events.iter().map(|e| e.hash.clone()).collect::<Vec<_>>())
     .execute(&mut *tx)
     .await

@@ -1847,7 +1847,10 @@ async fn moves<F: std::future::Future<Output = ()>>(s: &dyn Store, what: &str, c
     let before = s.change_stamp().await.unwrap();
     change.await;
     let after = s.change_stamp().await.unwrap();
-    assert!(after > before, "{what} must move the change stamp ({before} → {after})");
+    assert!(
+        after > before,
+        "{what} must move the change stamp ({before} → {after})"
+    );
 }
 
 /// Runs `change`, then asserts that the stamp did not move.
@@ -1858,14 +1861,17 @@ async fn stays<F: std::future::Future<Output = ()>>(s: &dyn Store, what: &str, c
     assert_eq!(before, after, "{what} must leave the change stamp alone");
 }
 
-pub async fn the_change_stamp_moves_with_every_change_to_what_may_be_kept_in_memory(
-    s: &dyn Store,
-) {
+pub async fn the_change_stamp_moves_with_every_change_to_what_may_be_kept_in_memory(s: &dyn Store) {
     let dana = new_user("Dana Reyes", Role::Clinician);
-    moves(s, "a new user", async { s.create_user(&dana).await.unwrap() }).await;
+    moves(s, "a new user", async {
+        s.create_user(&dana).await.unwrap()
+    })
+    .await;
     let dana = dana.id;
     moves(s, "a password change", async {
-        s.set_password(dana, "$argon2id$new", mins(1)).await.unwrap()
+        s.set_password(dana, "$argon2id$new", mins(1))
+            .await
+            .unwrap()
     })
     .await;
     moves(s, "a second factor set up", async {
@@ -1939,7 +1945,14 @@ pub async fn the_change_stamp_moves_with_every_change_to_what_may_be_kept_in_mem
                 key_version: 1,
                 ciphertext: vec![1; 40],
             }),
-            ..doc(DocKind::MessagingPause, Owner::Client(zoe), "pause", 1, "", 1)
+            ..doc(
+                DocKind::MessagingPause,
+                Owner::Client(zoe),
+                "pause",
+                1,
+                "",
+                1,
+            )
         })
         .await
         .unwrap()
@@ -1996,14 +2009,25 @@ pub async fn a_session_is_read_with_the_change_stamp(s: &dyn Store) {
     let dana = user(s, "Dana Reyes", Role::Clinician).await;
     assert_eq!(s.session_stamped(&token(1)).await.unwrap(), None);
     s.create_session(&new_session(1, dana)).await.unwrap();
-    let (session, stamp) = s.session_stamped(&token(1)).await.unwrap().expect("session");
+    let (session, stamp) = s
+        .session_stamped(&token(1))
+        .await
+        .unwrap()
+        .expect("session");
     assert_eq!(Some(session), s.session(&token(1)).await.unwrap());
     assert_eq!(stamp, s.change_stamp().await.unwrap());
     s.add_to_care_team(client(s, "Zoe Park").await, dana, CareRole::Primary, t0())
         .await
         .unwrap();
-    let (_, later) = s.session_stamped(&token(1)).await.unwrap().expect("session");
-    assert!(later > stamp, "the stamp read with a session is the current one");
+    let (_, later) = s
+        .session_stamped(&token(1))
+        .await
+        .unwrap()
+        .expect("session");
+    assert!(
+        later > stamp,
+        "the stamp read with a session is the current one"
+    );
 }
 
 pub async fn a_threads_client_is_found_without_its_messages(s: &dyn Store) {

@@ -159,7 +159,11 @@ async fn identify(
     if s.kind != kind {
         return Ok(None);
     }
-    let user = match state.recent.user(state.store.as_ref(), stamp, s.user_id).await {
+    let user = match state
+        .recent
+        .user(state.store.as_ref(), stamp, s.user_id)
+        .await
+    {
         Ok(u) => u,
         Err(StoreError::NotFound) => return Ok(None),
         Err(e) => return Err(e),

@@ -39,10 +39,10 @@ use super::access::{PlainMessage, ThreadAccess};
 use crate::auth::extract::{ClinicalActor, Why};
 use crate::auth::session::idle_limit;
 use crate::auth::Identity;
-use crate::services::Stamp;
 use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
 use crate::services::audit_log::By;
+use crate::services::Stamp;
 use crate::state::AppState;
 
 /// Threads one socket may watch at once (a page watches one).

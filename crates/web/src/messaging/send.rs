@@ -426,7 +426,10 @@ impl WaitingNotices {
     /// they were told less than [`WAITING_QUIET`] ago and have not read their messages since.
     pub fn claim(&self, to: UserId, now: DateTime<Utc>) -> bool {
         let mut told = self.lock();
-        if told.get(&to).is_some_and(|at| now - *at < WAITING_QUIET && *at <= now) {
+        if told
+            .get(&to)
+            .is_some_and(|at| now - *at < WAITING_QUIET && *at <= now)
+        {
             return false;
         }
         if told.len() >= 10_000 {

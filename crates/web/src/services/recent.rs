@@ -312,7 +312,11 @@ mod tests {
         shelf.put(at, 1, 1);
         shelf.put(at, 2, 2);
         shelf.put(at, 3, 3);
-        assert_eq!(shelf.len(), 1, "bounded: full means emptied, then the new one kept");
+        assert_eq!(
+            shelf.len(),
+            1,
+            "bounded: full means emptied, then the new one kept"
+        );
         assert_eq!(shelf.get(at, &3), Some(3));
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(shelf.get(Stamp::read(1), &3), None, "past its maximum age");
