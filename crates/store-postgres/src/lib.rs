@@ -5,12 +5,15 @@
 //!   call returns.
 //! - Audit appends are serialised in the database with a transaction-scoped advisory lock,
 //!   so appends from any number of processes form one chain (see `append_audit`).
+//! - Concurrent messages share a transaction (group commit, `group.rs`): the lock is taken
+//!   once per batch instead of once per message, and each sender is answered after the commit.
 //! - [`PgStore::connect_in_schema`] keeps all tables in one schema; the tests use a fresh
 //!   schema per test so they run in parallel in one database.
 //! - The connection URL may hold a password: it is never logged, and no error message
 //!   built here repeats it.
 
 mod events;
+mod group;
 mod rows;
 mod store;
 
@@ -40,6 +43,8 @@ pub struct PgStore {
     /// The schema given to [`PgStore::connect_in_schema`], if any: it names the store's
     /// `NOTIFY` channel, so stores in different schemas of one database never hear each other.
     schema: Option<String>,
+    /// Group commit of messages with their audit events (see `group`).
+    group: std::sync::Arc<group::Group>,
 }
 
 impl PgStore {
@@ -100,7 +105,11 @@ impl PgStore {
             )),
             e => StoreError::Backend(format!("cannot bring the database up to date: {e}")),
         })?;
-        Ok(PgStore { pool, schema })
+        Ok(PgStore {
+            pool,
+            schema,
+            group: Default::default(),
+        })
     }
 
     /// The `LISTEN/NOTIFY` channel of this store's live events: `alcove_events`, or

@@ -27,7 +27,7 @@ fn one_row(affected: u64) -> Result<()> {
     }
 }
 
-fn id_text(u: uuid::Uuid) -> String {
+pub(crate) fn id_text(u: uuid::Uuid) -> String {
     u.hyphenated().to_string()
 }
 
@@ -263,6 +263,14 @@ impl Meta for PgStore {
             .map_err(db_err)?;
         Ok(())
     }
+
+    async fn change_stamp(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT n FROM change_stamp WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Cols::of(&row, "change_stamp").get("n")
+    }
 }
 
 #[async_trait]
@@ -443,6 +451,21 @@ impl Sessions for PgStore {
         .await
         .map_err(db_err)?;
         row.as_ref().map(session).transpose()
+    }
+
+    async fn session_stamped(&self, token_hash: &[u8]) -> Result<Option<(SessionRecord, i64)>> {
+        // One statement, so one snapshot: the stamp is no older than the session row.
+        let row = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS}, (SELECT n FROM change_stamp WHERE id = 1) AS stamp \
+             FROM sessions WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref()
+            .map(|r| Ok((session(r)?, Cols::of(r, "change_stamp").get("stamp")?)))
+            .transpose()
     }
 
     async fn touch_session(&self, token_hash: &[u8], at: DateTime<Utc>) -> Result<()> {
@@ -802,6 +825,15 @@ impl Messages for PgStore {
         thread(&row.ok_or(StoreError::NotFound)?)
     }
 
+    async fn thread_client(&self, id: ThreadId) -> Result<ClientId> {
+        let row = sqlx::query("SELECT client_id FROM threads WHERE id = $1")
+            .bind(id_text(id.0))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Cols::of(&row.ok_or(StoreError::NotFound)?, "threads").id("client_id")
+    }
+
     async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>> {
         let rows = sqlx::query(&format!(
             "{THREAD_SELECT} WHERE t.client_id = $1 {THREAD_GROUP}"
@@ -823,19 +855,7 @@ impl Messages for PgStore {
         m: &NewMessage,
         e: &NewAuditEvent,
     ) -> Result<AuditEvent> {
-        // One transaction: the message and its audit event commit together or not at all.
-        // The advisory lock is taken after the message insert, so a refused message (missing
-        // thread, duplicate id) never waits for the lock, and the lock is held only for the
-        // head read, the audit insert and the commit (see `append_audit`).
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
-            .await
-            .map_err(db_err)?;
-        insert_message(&mut tx, m).await?;
-        let event = append_audit_in(&mut tx, e).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(event)
+        crate::group::submit(self, m, e).await
     }
 
     async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>> {
@@ -1171,8 +1191,30 @@ impl Store for PgStore {
     }
 }
 
-/// Appends `e` to the chain inside the caller's READ COMMITTED transaction.
-async fn append_audit_in(tx: &mut sqlx::PgConnection, e: &NewAuditEvent) -> Result<AuditEvent> {
+/// A message and the audit event of its sending in a transaction of their own.
+pub(crate) async fn append_message_audited_alone(
+    store: &PgStore,
+    m: &NewMessage,
+    e: &NewAuditEvent,
+) -> Result<AuditEvent> {
+    // One transaction: the message and its audit event commit together or not at all.
+    // The advisory lock is taken after the message insert, so a refused message (missing
+    // thread, duplicate id) never waits for the lock, and the lock is held only for the
+    // head read, the audit insert and the commit (see `append_audit`).
+    let mut tx = store
+        .pool()
+        .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+        .await
+        .map_err(db_err)?;
+    insert_message(&mut tx, m).await?;
+    let event = append_audit_in(&mut tx, e).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(event)
+}
+
+/// Takes the audit append lock and reads the chain head as (next seq, its prev hash), inside
+/// the caller's READ COMMITTED transaction.
+pub(crate) async fn lock_audit_head(tx: &mut sqlx::PgConnection) -> Result<(i64, Vec<u8>)> {
     // The advisory lock serialises appends across every connection of every process
     // on this database; it is released when the transaction ends. READ COMMITTED (made
     // explicit, whatever the server's default) gives each statement a fresh snapshot, so
@@ -1188,13 +1230,17 @@ async fn append_audit_in(tx: &mut sqlx::PgConnection, e: &NewAuditEvent) -> Resu
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_err)?;
-    let (seq, prev_hash) = match head {
+    Ok(match head {
         None => (1, GENESIS.to_vec()),
         Some(row) => {
             let c = Cols::of(&row, "audit_events");
             (c.get::<i64>("seq")? + 1, c.get::<Vec<u8>>("hash")?)
         }
-    };
+    })
+}
+
+/// The event `e` placed at `(seq, prev_hash)` in the chain, with its hash.
+pub(crate) fn chained((seq, prev_hash): (i64, Vec<u8>), e: &NewAuditEvent) -> AuditEvent {
     let mut event = AuditEvent {
         seq,
         at: codec::to_millis_precision(e.at),
@@ -1207,6 +1253,12 @@ async fn append_audit_in(tx: &mut sqlx::PgConnection, e: &NewAuditEvent) -> Resu
         hash: Vec::new(),
     };
     event.hash = chain_hash(&event.prev_hash, &event.fields()).to_vec();
+    event
+}
+
+/// Appends `e` to the chain inside the caller's READ COMMITTED transaction.
+async fn append_audit_in(tx: &mut sqlx::PgConnection, e: &NewAuditEvent) -> Result<AuditEvent> {
+    let event = chained(lock_audit_head(&mut *tx).await?, e);
     sqlx::query(&format!(
         "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ))
@@ -1225,7 +1277,7 @@ async fn append_audit_in(tx: &mut sqlx::PgConnection, e: &NewAuditEvent) -> Resu
     Ok(event)
 }
 
-async fn insert_message(conn: &mut sqlx::PgConnection, m: &NewMessage) -> Result<()> {
+pub(crate) async fn insert_message(conn: &mut sqlx::PgConnection, m: &NewMessage) -> Result<()> {
     sqlx::query(
         "INSERT INTO messages (id, thread_id, sender_id, sent_at, key_version, body) \
          VALUES ($1, $2, $3, $4, $5, $6)",

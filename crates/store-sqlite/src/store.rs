@@ -260,6 +260,14 @@ impl Meta for SqliteStore {
             .map_err(db_err)?;
         Ok(())
     }
+
+    async fn change_stamp(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT n FROM change_stamp WHERE id = 1")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db_err)?;
+        Cols::of(&row, "change_stamp").get("n")
+    }
 }
 
 #[async_trait]
@@ -444,6 +452,20 @@ impl Sessions for SqliteStore {
         .await
         .map_err(db_err)?;
         row.as_ref().map(session).transpose()
+    }
+
+    async fn session_stamped(&self, token_hash: &[u8]) -> Result<Option<(SessionRecord, i64)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS}, (SELECT n FROM change_stamp WHERE id = 1) AS stamp \
+             FROM sessions WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db_err)?;
+        row.as_ref()
+            .map(|r| Ok((session(r)?, Cols::of(r, "change_stamp").get("stamp")?)))
+            .transpose()
     }
 
     async fn touch_session(&self, token_hash: &[u8], at: DateTime<Utc>) -> Result<()> {
@@ -810,6 +832,15 @@ impl Messages for SqliteStore {
         thread(&row.ok_or(StoreError::NotFound)?)
     }
 
+    async fn thread_client(&self, id: ThreadId) -> Result<ClientId> {
+        let row = sqlx::query("SELECT client_id FROM threads WHERE id = $1")
+            .bind(id_text(id.0))
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db_err)?;
+        Cols::of(&row.ok_or(StoreError::NotFound)?, "threads").id("client_id")
+    }
+
     async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>> {
         let rows = sqlx::query(&format!(
             "{THREAD_SELECT} WHERE t.client_id = $1 {THREAD_GROUP}"
@@ -831,7 +862,7 @@ impl Messages for SqliteStore {
         m: &NewMessage,
         e: &NewAuditEvent,
     ) -> Result<AuditEvent> {
-        self.group.submit(self, m, e).await
+        crate::group::submit(self, m, e).await
     }
 
     async fn messages(&self, thread: ThreadId) -> Result<Vec<MessageRecord>> {

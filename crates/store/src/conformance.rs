@@ -98,6 +98,10 @@ macro_rules! conformance_tests {
             latest_documents_are_the_newest_version_of_each_key,
             sealed_client_documents_round_trip_and_need_the_client,
             the_database_answers_a_ping,
+            the_change_stamp_moves_with_every_change_to_what_may_be_kept_in_memory,
+            the_change_stamp_stays_put_for_messages_sessions_audit_and_other_documents,
+            a_session_is_read_with_the_change_stamp,
+            a_threads_client_is_found_without_its_messages,
         }
     };
 }
@@ -1832,4 +1836,202 @@ mod tests {
         }
         assert!(count >= 25, "found only {count} conformance functions");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The change stamp (issue 7, speed): what the web layer keeps in memory is only used while it
+// has not moved.
+
+/// Runs `change`, then asserts that the stamp moved forward.
+async fn moves<F: std::future::Future<Output = ()>>(s: &dyn Store, what: &str, change: F) {
+    let before = s.change_stamp().await.unwrap();
+    change.await;
+    let after = s.change_stamp().await.unwrap();
+    assert!(
+        after > before,
+        "{what} must move the change stamp ({before} → {after})"
+    );
+}
+
+/// Runs `change`, then asserts that the stamp did not move.
+async fn stays<F: std::future::Future<Output = ()>>(s: &dyn Store, what: &str, change: F) {
+    let before = s.change_stamp().await.unwrap();
+    change.await;
+    let after = s.change_stamp().await.unwrap();
+    assert_eq!(before, after, "{what} must leave the change stamp alone");
+}
+
+pub async fn the_change_stamp_moves_with_every_change_to_what_may_be_kept_in_memory(s: &dyn Store) {
+    let dana = new_user("Dana Reyes", Role::Clinician);
+    moves(s, "a new user", async {
+        s.create_user(&dana).await.unwrap()
+    })
+    .await;
+    let dana = dana.id;
+    moves(s, "a password change", async {
+        s.set_password(dana, "$argon2id$new", mins(1))
+            .await
+            .unwrap()
+    })
+    .await;
+    moves(s, "a second factor set up", async {
+        s.set_totp(dana, Some(&[1, 2, 3])).await.unwrap()
+    })
+    .await;
+    let zoe_user = user(s, "Zoe Park", Role::Client).await;
+    let zoe = ClientId(Uuid::new_v4());
+    moves(s, "a new client", async {
+        s.create_client(&NewClient {
+            id: zoe,
+            user_id: zoe_user,
+            home_jurisdiction: jurisdiction("US-MA"),
+            created_at: t0(),
+        })
+        .await
+        .unwrap()
+    })
+    .await;
+    moves(s, "a care-team member added", async {
+        s.add_to_care_team(zoe, dana, CareRole::Primary, t0())
+            .await
+            .unwrap()
+    })
+    .await;
+    moves(s, "a care-team member removed", async {
+        s.remove_from_care_team(zoe, dana).await.unwrap()
+    })
+    .await;
+    moves(s, "a data key stored", async {
+        s.put_data_key(&WrappedDataKey {
+            client_id: zoe,
+            version: 1,
+            wrapped: vec![9; 60],
+            created_at: t0(),
+        })
+        .await
+        .unwrap()
+    })
+    .await;
+    moves(s, "data keys destroyed", async {
+        s.destroy_data_keys(zoe).await.unwrap();
+    })
+    .await;
+    moves(s, "a new thread", async {
+        s.create_thread(&NewThread {
+            id: ThreadId(Uuid::new_v4()),
+            client_id: zoe,
+            created_at: t0(),
+        })
+        .await
+        .unwrap()
+    })
+    .await;
+    moves(s, "a communication policy saved", async {
+        s.put_document(&doc(
+            DocKind::CommunicationPolicy,
+            Owner::User(dana),
+            "policy",
+            1,
+            "{}",
+            1,
+        ))
+        .await
+        .unwrap()
+    })
+    .await;
+    moves(s, "a messaging pause saved", async {
+        s.put_document(&Document {
+            body: DocBody::Sealed(Sealed {
+                key_version: 1,
+                ciphertext: vec![1; 40],
+            }),
+            ..doc(
+                DocKind::MessagingPause,
+                Owner::Client(zoe),
+                "pause",
+                1,
+                "",
+                1,
+            )
+        })
+        .await
+        .unwrap()
+    })
+    .await;
+}
+
+pub async fn the_change_stamp_stays_put_for_messages_sessions_audit_and_other_documents(
+    s: &dyn Store,
+) {
+    let (zoe, dana, thread) = thread_with_clinician(s).await;
+    let m = sealed_message(thread, dana, 1);
+    stays(s, "a message", async {
+        s.append_message_audited(&m, &send_event(&m, dana, zoe))
+            .await
+            .unwrap();
+    })
+    .await;
+    stays(s, "an audit event", async {
+        s.append_audit(&event(1, Some(dana), Some(zoe)))
+            .await
+            .unwrap();
+    })
+    .await;
+    stays(s, "a session and its touch", async {
+        s.create_session(&new_session(1, dana)).await.unwrap();
+        s.touch_session(&token(1), mins(5)).await.unwrap();
+    })
+    .await;
+    stays(s, "a used TOTP step", async {
+        s.use_totp_step(dana, 1000).await.unwrap();
+    })
+    .await;
+    stays(s, "a read mark", async {
+        s.mark_read(dana, thread, m.id, mins(2)).await.unwrap()
+    })
+    .await;
+    stays(s, "a clinician profile", async {
+        s.put_document(&doc(
+            DocKind::ClinicianProfile,
+            Owner::User(dana),
+            "profile",
+            1,
+            "{}",
+            1,
+        ))
+        .await
+        .unwrap()
+    })
+    .await;
+}
+
+pub async fn a_session_is_read_with_the_change_stamp(s: &dyn Store) {
+    let dana = user(s, "Dana Reyes", Role::Clinician).await;
+    assert_eq!(s.session_stamped(&token(1)).await.unwrap(), None);
+    s.create_session(&new_session(1, dana)).await.unwrap();
+    let (session, stamp) = s
+        .session_stamped(&token(1))
+        .await
+        .unwrap()
+        .expect("session");
+    assert_eq!(Some(session), s.session(&token(1)).await.unwrap());
+    assert_eq!(stamp, s.change_stamp().await.unwrap());
+    s.add_to_care_team(client(s, "Zoe Park").await, dana, CareRole::Primary, t0())
+        .await
+        .unwrap();
+    let (_, later) = s
+        .session_stamped(&token(1))
+        .await
+        .unwrap()
+        .expect("session");
+    assert!(
+        later > stamp,
+        "the stamp read with a session is the current one"
+    );
+}
+
+pub async fn a_threads_client_is_found_without_its_messages(s: &dyn Store) {
+    let (zoe, _, thread) = thread_with_clinician(s).await;
+    assert_eq!(s.thread_client(thread).await.unwrap(), zoe);
+    assert_not_found(s.thread_client(ThreadId(Uuid::new_v4())).await, "thread");
 }

@@ -7,6 +7,7 @@
 pub mod codec;
 pub mod conformance;
 pub mod events;
+pub mod group;
 mod model;
 
 pub use events::{split_wire, Delivery, Event, EventBus, LocalBus, Reassembly, Subscription};
@@ -50,6 +51,11 @@ pub trait Meta: Send + Sync {
     async fn meta_insert(&self, key: &str, value: &[u8]) -> Result<bool>;
     /// `true` when the database answers (for `/readyz`).
     async fn ping(&self) -> Result<()>;
+    /// The change stamp: a counter the database itself (by trigger) moves forward in the same
+    /// transaction as any change to users, clients, care teams, data keys, threads, or the
+    /// documents of kinds `communication_policy` and `messaging_pause`. Whoever keeps any of
+    /// those in memory may use them only while the stamp has not moved (issue 7, speed).
+    async fn change_stamp(&self) -> Result<i64>;
 }
 
 #[async_trait]
@@ -78,6 +84,9 @@ pub trait Sessions: Send + Sync {
     async fn create_session(&self, s: &NewSession) -> Result<()>;
     /// Looks a session up by the hash of its token.
     async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>>;
+    /// [`Sessions::session`] and [`Meta::change_stamp`] read together, in one statement (one
+    /// snapshot, one round trip): what every request does first.
+    async fn session_stamped(&self, token_hash: &[u8]) -> Result<Option<(SessionRecord, i64)>>;
     async fn touch_session(&self, token_hash: &[u8], at: DateTime<Utc>) -> Result<()>;
     async fn set_session_mfa(&self, token_hash: &[u8], passed: bool) -> Result<()>;
     async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
@@ -145,6 +154,8 @@ pub trait DataKeys: Send + Sync {
 pub trait Messages: Send + Sync {
     async fn create_thread(&self, t: &NewThread) -> Result<()>;
     async fn thread(&self, id: ThreadId) -> Result<ThreadRecord>;
+    /// Whose thread it is, without counting its messages (`NotFound` when there is none).
+    async fn thread_client(&self, id: ThreadId) -> Result<ClientId>;
     /// Most recent activity (last message, or creation when empty) first.
     async fn threads_of_client(&self, client: ClientId) -> Result<Vec<ThreadRecord>>;
     async fn append_message(&self, m: &NewMessage) -> Result<()>;

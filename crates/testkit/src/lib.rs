@@ -34,8 +34,16 @@ pub struct TestApp {
     pub accounts: Vec<DemoAccount>,
     pub state: AppState,
     pub dir: tempfile::TempDir,
+    /// Where the practice's data is: the SQLite file, or the PostgreSQL schema.
+    place: Place,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+#[derive(Clone, Debug)]
+enum Place {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
 }
 
 pub struct Options {
@@ -95,22 +103,57 @@ pub async fn store_and_bus(
     backend: Backend,
     dir: &std::path::Path,
 ) -> (Arc<dyn Store>, Arc<dyn EventBus>) {
+    let (store, bus, _) = open_place(&fresh_place(backend, dir)).await;
+    (store, bus)
+}
+
+fn fresh_place(backend: Backend, dir: &std::path::Path) -> Place {
     match backend {
-        Backend::Sqlite => (store(backend, dir).await, Arc::new(LocalBus::new())),
-        Backend::Postgres => {
-            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let pg = PgStore::connect_in_schema(&pg_url(), &schema)
+        Backend::Sqlite => Place::Sqlite(dir.join("alcove.db")),
+        Backend::Postgres => Place::Postgres(format!("t_{}", uuid::Uuid::new_v4().simple())),
+    }
+}
+
+async fn open_place(place: &Place) -> (Arc<dyn Store>, Arc<dyn EventBus>, Place) {
+    match place {
+        Place::Sqlite(file) => (
+            Arc::new(SqliteStore::open(file).await.expect("open sqlite")),
+            Arc::new(LocalBus::new()),
+            place.clone(),
+        ),
+        Place::Postgres(schema) => {
+            let pg = PgStore::connect_in_schema(&pg_url(), schema)
                 .await
                 .expect("connect to the test PostgreSQL");
             let bus = PgEventBus::start(&pg).await.expect("listen for events");
-            (Arc::new(pg), Arc::new(bus))
+            (Arc::new(pg), Arc::new(bus), place.clone())
         }
     }
 }
 
+/// A second instance of `first`'s practice, as a second `alcove serve` is: its own memory
+/// (caches, event bus, port) and database connections, on the same database (the same SQLite
+/// file, or the same PostgreSQL schema) with the same keys.
+pub async fn spawn_beside(first: &TestApp, clock: Arc<dyn Clock>) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, events, place) = open_place(&first.place).await;
+    let config = (*first.state.config).clone();
+    let mailer = Mailer::new(
+        MailTransport::from_config(None, dir.path()),
+        mailer::DEFAULT_FROM,
+        &config,
+    )
+    .expect("mail settings");
+    let master = MasterKey::from_base64(&first.state.keys.master().to_base64()).expect("key");
+    let signer = CheckpointSigner::from_pkcs8_pem(&first.state.audit.signer().to_pkcs8_pem())
+        .expect("signing key");
+    let state = AppState::new(store, master, signer, clock, config, mailer).with_events(events);
+    serve(state, first.accounts.clone(), dir, place).await
+}
+
 pub async fn spawn(opts: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (store, events) = store_and_bus(opts.backend, dir.path()).await;
+    let (store, events, place) = open_place(&fresh_place(opts.backend, dir.path())).await;
     let mut config = opts.config;
     config
         .checkpoint_mirror
@@ -131,6 +174,15 @@ pub async fn spawn(opts: Options) -> TestApp {
     )
     .with_events(events);
     let accounts = demo::seed(&state).await.expect("seed demo practice");
+    serve(state, accounts, dir, place).await
+}
+
+async fn serve(
+    state: AppState,
+    accounts: Vec<DemoAccount>,
+    dir: tempfile::TempDir,
+    place: Place,
+) -> TestApp {
     let app = Application::bind(state.clone(), "127.0.0.1:0")
         .await
         .expect("bind port 0");
@@ -144,6 +196,7 @@ pub async fn spawn(opts: Options) -> TestApp {
         accounts,
         state,
         dir,
+        place,
         stop: Some(tx),
         task: Some(task),
     }

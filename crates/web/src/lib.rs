@@ -113,6 +113,8 @@ impl AppState {
             store,
             clock,
             events: Arc::new(alcove_store::LocalBus::new()),
+            recent: Default::default(),
+            waiting_told: Default::default(),
         }
     }
 }

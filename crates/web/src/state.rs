@@ -6,7 +6,7 @@ use alcove_store::{EventBus, Store};
 use chrono::{DateTime, Utc};
 
 use crate::config::WebConfig;
-use crate::services::{AuditLog, Documents, Keyring, Mailer, Sms};
+use crate::services::{AuditLog, Documents, Keyring, Mailer, Recent, Sms};
 
 /// The production clock. Domain code never calls it directly; it is handed a `Clock`.
 #[derive(Debug, Default)]
@@ -38,6 +38,11 @@ pub struct AppState {
     /// Live events (new messages) for open pages: in-process by default, PostgreSQL
     /// `LISTEN/NOTIFY` when several instances share a database ([`AppState::with_events`]).
     pub events: Arc<dyn EventBus>,
+    /// Users, care teams, policies and the like kept between requests, used only while the
+    /// database's change stamp has not moved (see `services::recent`).
+    pub recent: Recent,
+    /// When each recipient was last told that a message is waiting (see `messaging::send`).
+    pub waiting_told: Arc<crate::messaging::send::WaitingNotices>,
 }
 
 impl AppState {

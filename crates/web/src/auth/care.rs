@@ -23,15 +23,21 @@ pub async fn relation(
     client: ClientId,
 ) -> Result<Relation, StoreError> {
     Ok(match who.role {
-        Role::Client => match state.store.client_by_user(who.user_id).await? {
-            Some(c) if c.id == client => Relation::Themself,
+        // Both from memory while nothing changed since (`services::recent`): the care team is
+        // as current as this request's change stamp, so a removal applies to the next request.
+        Role::Client => match state
+            .recent
+            .client_of_user(state.store.as_ref(), who.stamp, who.user_id)
+            .await?
+        {
+            Some(c) if c == client => Relation::Themself,
             _ => Relation::None,
         },
         Role::Clinician => state
-            .store
-            .care_team(client)
+            .recent
+            .care_team(state.store.as_ref(), who.stamp, client)
             .await?
-            .into_iter()
+            .iter()
             .find(|m| m.clinician_id == who.user_id)
             .map_or(Relation::None, |m| Relation::CareTeam(m.role)),
         Role::Supervisor => {

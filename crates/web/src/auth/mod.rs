@@ -23,4 +23,7 @@ pub struct Identity {
     /// Staff who have not yet passed (or set up) their second factor.
     pub mfa_pending: bool,
     pub has_totp: bool,
+    /// The database's change stamp, read with the session at the start of this request: what
+    /// this request may take from memory (`services::recent`).
+    pub stamp: crate::services::Stamp,
 }

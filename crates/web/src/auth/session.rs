@@ -8,6 +8,7 @@ use axum::response::Response;
 use chrono::Duration;
 
 use super::Identity;
+use crate::services::Stamp;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "alcove_session";
@@ -149,13 +150,20 @@ async fn identify(
     kind: SessionKind,
 ) -> Result<Option<Identity>, StoreError> {
     let hash = token::token_hash(tok);
-    let Some(s) = state.store.session(&hash).await? else {
+    // The session is read on every request (a sign-out or a password change anywhere ends it
+    // at once); the change stamp comes with it, in the same statement.
+    let Some((s, stamp)) = state.store.session_stamped(&hash).await? else {
         return Ok(None);
     };
+    let stamp = Stamp::read(stamp);
     if s.kind != kind {
         return Ok(None);
     }
-    let user = match state.store.user_by_id(s.user_id).await {
+    let user = match state
+        .recent
+        .user(state.store.as_ref(), stamp, s.user_id)
+        .await
+    {
         Ok(u) => u,
         Err(StoreError::NotFound) => return Ok(None),
         Err(e) => return Err(e),
@@ -170,14 +178,15 @@ async fn identify(
     if (now - s.last_seen_at).num_seconds() >= TOUCH_EVERY {
         state.store.touch_session(&hash, now).await?;
     }
-    let has_totp = user.totp_sealed.is_some();
+    let has_totp = user.has_totp;
     Ok(Some(Identity {
         user_id: user.id,
-        name: user.name,
+        name: user.name.clone(),
         role: user.role,
         // Staff always need the second factor; clients only once they have enrolled one.
         mfa_pending: !s.mfa_passed && (user.role.is_staff() || has_totp),
         has_totp,
         session: s,
+        stamp,
     }))
 }

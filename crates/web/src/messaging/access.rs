@@ -1,5 +1,5 @@
 use alcove_domain::{ClientId, MessageId, Role, ThreadId, UserId};
-use alcove_store::{Sealed, StoreError, ThreadRecord};
+use alcove_store::{Sealed, StoreError};
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
@@ -16,7 +16,14 @@ use crate::state::AppState;
 /// client's care team. Anyone else gets "not found", so a thread's existence is not revealed.
 pub struct ThreadAccess {
     pub actor: Identity,
-    pub thread: ThreadRecord,
+    pub thread: ThreadRef,
+}
+
+/// Which thread, and whose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThreadRef {
+    pub id: ThreadId,
+    pub client_id: ClientId,
 }
 
 #[derive(Clone, Debug)]
@@ -69,8 +76,14 @@ impl ThreadAccess {
     /// The rule itself, for a thread named elsewhere than the path (a WebSocket subscription):
     /// the client themself or a clinician on their care team; anyone else `NotFound`.
     pub async fn check(state: &AppState, actor: Identity, id: ThreadId) -> Result<Self, Why> {
-        let thread = match state.store.thread(id).await {
-            Ok(t) => t,
+        // A thread's client never changes; whether the caller may open it is decided afresh
+        // (from what is current as of this request's change stamp).
+        let thread = match state
+            .recent
+            .thread_client(state.store.as_ref(), actor.stamp, id)
+            .await
+        {
+            Ok(client_id) => ThreadRef { id, client_id },
             Err(StoreError::NotFound) => return Err(Why::NotFound),
             Err(e) => {
                 tracing::error!(error = %e, "thread lookup failed");
@@ -151,6 +164,8 @@ impl ThreadAccess {
             {
                 tracing::warn!(error = %e, "could not move a read mark");
             }
+            // Read: the next message waiting for this reader is news worth an email again.
+            state.waiting_told.read(self.actor.user_id);
         }
         Ok(records
             .into_iter()

@@ -44,6 +44,7 @@ use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
 use crate::services::audit_log::By;
 use crate::sessions::signal::{self, Video};
+use crate::services::Stamp;
 use crate::state::AppState;
 
 /// Threads one socket may watch at once (a page watches one).
@@ -259,7 +260,7 @@ async fn subscribe(
     if !watching.contains_key(&id) && watching.len() >= MAX_WATCHED {
         return vec![error("too_many", "Too many threads on one connection.")];
     }
-    let access = match ThreadAccess::check(state, who.clone(), id).await {
+    let access = match ThreadAccess::check(state, restamped(state, who).await, id).await {
         Ok(a) => a,
         Err(Why::Internal) => return vec![error("internal", "Please try again.")],
         Err(_) => return not_found(),
@@ -313,7 +314,7 @@ async fn on_delivery(
         Delivery::Event(Event::MessageAppended { thread, message }) => {
             watching.get(&thread)?;
             // The care team may have changed since the watch began.
-            match ThreadAccess::check(state, who.clone(), thread).await {
+            match ThreadAccess::check(state, restamped(state, who).await, thread).await {
                 Ok(_) => Some(Outgoing::Message { thread, message }),
                 Err(Why::Internal) => Some(Outgoing::Resync),
                 Err(_) => {
@@ -325,6 +326,17 @@ async fn on_delivery(
         // Video events are the video side's (`signal::Video::on_event`).
         Delivery::Event(_) => None,
     }
+}
+
+/// The socket's identity with the change stamp read now: the stamp read when the socket
+/// opened says nothing of changes since, so checks on a long-lived socket must not use it
+/// (`services::recent`). Without a stamp, the check reads the database.
+async fn restamped(state: &AppState, who: &Identity) -> Identity {
+    let mut who = who.clone();
+    who.stamp = Stamp::now(state.store.as_ref())
+        .await
+        .unwrap_or_else(|_| Stamp::none());
+    who
 }
 
 /// The socket lives only as long as the session that opened it: signed out, timed out (idle

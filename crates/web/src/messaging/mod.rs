@@ -11,7 +11,7 @@ mod pages;
 mod policy;
 pub mod send;
 
-pub use access::{unread_total, PlainMessage, ThreadAccess, ThreadSummary};
+pub use access::{unread_total, PlainMessage, ThreadAccess, ThreadRef, ThreadSummary};
 
 use crate::routes::RouteTable;
 

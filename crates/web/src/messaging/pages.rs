@@ -149,7 +149,7 @@ async fn page(
     let client = access.thread.client_id;
     let messages = access.read(state).await?;
     let files = attachments::of_thread(state, client, access.thread.id).await?;
-    let policy = thread_policy(state, client).await?;
+    let policy = thread_policy(state, access.actor.stamp, client).await?;
     let is_client = access.actor.role == Role::Client;
     let pause = paused(state, client).await?;
     let hours = policy

@@ -157,7 +157,7 @@ pub async fn edit(
         )
         .await?
         .map_or(0, |v| v.version);
-    let policy = policy_of(&state, who.user_id).await?;
+    let policy = policy_of(&state, who.stamp, who.user_id).await?;
     page(
         &state,
         c,

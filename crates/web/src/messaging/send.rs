@@ -19,7 +19,7 @@ use super::attachments::{self, Checked};
 use super::body_place;
 use crate::services::audit_log::By;
 use crate::services::mailer::Notification;
-use crate::services::{DocError, KeyringError};
+use crate::services::{DocError, KeyringError, Stamp};
 use crate::state::AppState;
 
 /// The classifier's data, parsed once.
@@ -100,9 +100,13 @@ pub struct Pause {
 /// The client's primary clinician, whose policy governs the thread.
 pub async fn primary_clinician(
     state: &AppState,
+    at: Stamp,
     client: ClientId,
 ) -> Result<Option<UserId>, StoreError> {
-    let team = state.store.care_team(client).await?;
+    let team = state
+        .recent
+        .care_team(state.store.as_ref(), at, client)
+        .await?;
     Ok(team
         .iter()
         .find(|m| m.role == CareRole::Primary)
@@ -110,28 +114,43 @@ pub async fn primary_clinician(
         .map(|m| m.clinician_id))
 }
 
-/// A clinician's policy, or the default when they have not set one.
-pub async fn policy_of(state: &AppState, clinician: UserId) -> Result<Policy, DocError> {
-    Ok(state
-        .docs
-        .latest::<Policy>(
-            DocKind::CommunicationPolicy,
-            Owner::User(clinician),
-            "policy",
-        )
-        .await?
-        .map(|v| v.value)
-        .unwrap_or_default())
+/// A clinician's policy, or the default when they have not set one. From memory while the
+/// change stamp `at` is current (saving a policy moves it: the next message obeys the new one).
+pub async fn policy_of(state: &AppState, at: Stamp, clinician: UserId) -> Result<Policy, DocError> {
+    let policy = state
+        .recent
+        .policies
+        .get_or_load(at, clinician, async {
+            Ok::<_, DocError>(std::sync::Arc::new(
+                state
+                    .docs
+                    .latest::<Policy>(
+                        DocKind::CommunicationPolicy,
+                        Owner::User(clinician),
+                        "policy",
+                    )
+                    .await?
+                    .map(|v| v.value)
+                    .unwrap_or_default(),
+            ))
+        })
+        .await?;
+    Ok(Policy::clone(&policy))
 }
 
 /// The policy that governs a client's thread.
-pub async fn thread_policy(state: &AppState, client: ClientId) -> Result<Policy, SendError> {
-    Ok(match primary_clinician(state, client).await? {
-        Some(c) => policy_of(state, c).await?,
+pub async fn thread_policy(
+    state: &AppState,
+    at: Stamp,
+    client: ClientId,
+) -> Result<Policy, SendError> {
+    Ok(match primary_clinician(state, at, client).await? {
+        Some(c) => policy_of(state, at, c).await?,
         None => Policy::default(),
     })
 }
 
+/// The pause of messaging with a client, with the clinician's note (read from the database).
 pub async fn paused(state: &AppState, client: ClientId) -> Result<Option<Pause>, DocError> {
     Ok(state
         .docs
@@ -139,6 +158,18 @@ pub async fn paused(state: &AppState, client: ClientId) -> Result<Option<Pause>,
         .await?
         .map(|v| v.value)
         .filter(|p| p.paused))
+}
+
+/// Whether messaging with a client is paused: [`paused`] without the note, kept in memory
+/// while the change stamp `at` is current (pausing moves it).
+pub async fn is_paused(state: &AppState, at: Stamp, client: ClientId) -> Result<bool, DocError> {
+    state
+        .recent
+        .paused
+        .get_or_load(at, client, async {
+            Ok::<_, DocError>(paused(state, client).await?.is_some())
+        })
+        .await
 }
 
 /// Sends `body` into the thread as the caller. Every refusal happens before anything is
@@ -161,12 +192,13 @@ pub async fn send_with(
     if body.is_empty() && attachment.is_none() {
         return Err(SendError::Empty);
     }
-    let policy = thread_policy(state, client).await?;
+    let at = access.actor.stamp;
+    let policy = thread_policy(state, at, client).await?;
     let from_client = access.actor.role == Role::Client;
     if from_client && !policy.offered {
         return Err(SendError::NotOffered);
     }
-    if from_client && paused(state, client).await?.is_some() {
+    if from_client && is_paused(state, at, client).await? {
         return Err(SendError::Paused);
     }
     if !policy.fits(body) {
@@ -194,7 +226,7 @@ pub async fn send_with(
     }
     let sealed = state
         .keys
-        .seal(client, body_place(&row), body.as_bytes())
+        .seal_at(at, client, body_place(&row), body.as_bytes())
         .await?;
     // The message and its `message.send` audit event commit together (issue 7, speed).
     let message = NewMessage {
@@ -242,9 +274,9 @@ pub async fn send_with(
                 raise_flag(state, access, id, a.level, categories, &arrival).await?;
             }
         }
-        notify_care_team(state, client, &arrival).await;
+        notify_care_team(state, at, client, &arrival).await;
     } else {
-        notify_client(state, client).await;
+        notify_client(state, at, client).await;
     }
 
     let notice = if from_client {
@@ -257,7 +289,14 @@ pub async fn send_with(
             Arrival::Away { until, covering } => Some(Notice::Away {
                 until,
                 covering: match covering {
-                    Some(c) => Some(state.store.user_by_id(c).await?.name),
+                    Some(c) => Some(
+                        state
+                            .recent
+                            .user(state.store.as_ref(), at, c)
+                            .await?
+                            .name
+                            .clone(),
+                    ),
                     None => None,
                 },
             }),
@@ -315,7 +354,7 @@ async fn raise_flag(
         .await?;
     let out_of_hours = !matches!(arrival, Arrival::InHours);
     if level == Level::Acute && out_of_hours {
-        for to in covering_of(state, client, arrival).await? {
+        for to in covering_of(state, access.actor.stamp, client, arrival).await? {
             let user = state.store.user_by_id(to).await?;
             let _ = state
                 .mailer
@@ -339,6 +378,7 @@ async fn raise_flag(
 /// covering clinicians on the client's care team; with neither, the primary clinician.
 async fn covering_of(
     state: &AppState,
+    at: Stamp,
     client: ClientId,
     arrival: &Arrival,
 ) -> Result<Vec<UserId>, StoreError> {
@@ -348,7 +388,10 @@ async fn covering_of(
     {
         return Ok(vec![*c]);
     }
-    let team = state.store.care_team(client).await?;
+    let team = state
+        .recent
+        .care_team(state.store.as_ref(), at, client)
+        .await?;
     let covering: Vec<UserId> = team
         .iter()
         .filter(|m| m.role == CareRole::Covering)
@@ -357,21 +400,57 @@ async fn covering_of(
     if !covering.is_empty() {
         return Ok(covering);
     }
-    Ok(primary_clinician(state, client)
+    Ok(primary_clinician(state, at, client)
         .await?
         .into_iter()
         .collect())
 }
 
-/// Tells the care team a message is waiting (in hours; out of hours it waits for them).
-async fn notify_care_team(state: &AppState, client: ClientId, arrival: &Arrival) {
-    if !matches!(arrival, Arrival::InHours) {
+/// Recipients are told that a message is waiting at most once in this long (per instance):
+/// a conversation of ten messages is one email, not ten, and writing an email per message
+/// would cost more than storing the message. Reading the messages (on this instance) makes
+/// the next message news again.
+pub const WAITING_QUIET: chrono::Duration = chrono::Duration::minutes(5);
+
+/// When each recipient was last told that a message is waiting.
+#[derive(Default)]
+pub struct WaitingNotices(std::sync::Mutex<std::collections::HashMap<UserId, DateTime<Utc>>>);
+
+impl WaitingNotices {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<UserId, DateTime<Utc>>> {
+        // Insert and remove only: a poisoned map is still whole.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `true` when `to` should be told now (and it is recorded that they were); `false` when
+    /// they were told less than [`WAITING_QUIET`] ago and have not read their messages since.
+    pub fn claim(&self, to: UserId, now: DateTime<Utc>) -> bool {
+        let mut told = self.lock();
+        if told
+            .get(&to)
+            .is_some_and(|at| now - *at < WAITING_QUIET && *at <= now)
+        {
+            return false;
+        }
+        if told.len() >= 10_000 {
+            told.retain(|_, at| now - *at < WAITING_QUIET);
+        }
+        told.insert(to, now);
+        true
+    }
+
+    /// `who` read their messages: the next one is news again.
+    pub fn read(&self, who: UserId) {
+        self.lock().remove(&who);
+    }
+}
+
+/// Emails `to` that a message is waiting (a link only), unless they were told lately.
+async fn tell_waiting(state: &AppState, at: Stamp, to: UserId) {
+    if !state.waiting_told.claim(to, state.clock.now()) {
         return;
     }
-    let Ok(Some(primary)) = primary_clinician(state, client).await else {
-        return;
-    };
-    if let Ok(user) = state.store.user_by_id(primary).await {
+    if let Ok(user) = state.recent.user(state.store.as_ref(), at, to).await {
         let mailer = state.mailer.clone();
         tokio::spawn(async move {
             let _ = mailer
@@ -381,8 +460,19 @@ async fn notify_care_team(state: &AppState, client: ClientId, arrival: &Arrival)
     }
 }
 
+/// Tells the care team a message is waiting (in hours; out of hours it waits for them).
+async fn notify_care_team(state: &AppState, at: Stamp, client: ClientId, arrival: &Arrival) {
+    if !matches!(arrival, Arrival::InHours) {
+        return;
+    }
+    let Ok(Some(primary)) = primary_clinician(state, at, client).await else {
+        return;
+    };
+    tell_waiting(state, at, primary).await;
+}
+
 /// Tells the client a message is waiting — only if they accepted email for that (seed 001).
-async fn notify_client(state: &AppState, client: ClientId) {
+async fn notify_client(state: &AppState, at: Stamp, client: ClientId) {
     let allowed =
         crate::transmission::allows(state, client, Channel::Email, Purpose::MessageNotifications)
             .await
@@ -393,14 +483,7 @@ async fn notify_client(state: &AppState, client: ClientId) {
     let Ok(record) = state.store.client(client).await else {
         return;
     };
-    if let Ok(user) = state.store.user_by_id(record.user_id).await {
-        let mailer = state.mailer.clone();
-        tokio::spawn(async move {
-            let _ = mailer
-                .notify(user.id, &user.email, &Notification::MessageWaiting)
-                .await;
-        });
-    }
+    tell_waiting(state, at, record.user_id).await;
 }
 
 /// Open flags of a client, oldest first.

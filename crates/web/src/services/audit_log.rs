@@ -111,6 +111,11 @@ impl AuditLog {
         }
     }
 
+    /// The checkpoint signing key (a second instance of a practice signs with the same key).
+    pub fn signer(&self) -> &CheckpointSigner {
+        &self.signer
+    }
+
     /// The public half of the checkpoint key, for verification.
     pub fn verifier(&self) -> alcove_crypto::audit::CheckpointVerifier {
         self.signer.verifying_key()

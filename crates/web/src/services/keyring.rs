@@ -5,6 +5,15 @@ use alcove_crypto::CryptoError;
 use alcove_domain::{ClientId, Clock};
 use alcove_store::{Sealed, Store, StoreError, WrappedDataKey};
 
+use super::recent::{Shelf, Stamp};
+
+/// Unwrapped data keys kept in memory (for sealing new messages without a read and an unwrap
+/// each): at most this many clients' keys, each for at most [`KEY_MAX_AGE`], dropped — and
+/// wiped, `DataKey` zeroizes on drop — as soon as any data key, anywhere, changes (the store's
+/// change stamp moves with every stored or destroyed data key).
+const KEYS_KEPT: usize = 256;
+const KEY_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Seals and opens a client's clinical content with that client's data key.
 /// Data keys are stored wrapped by the master key; destroying them shreds the content.
 #[derive(Clone)]
@@ -12,6 +21,8 @@ pub struct Keyring {
     master: Arc<MasterKey>,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    /// Each client's current data key, unwrapped: (version, key).
+    current: Arc<Shelf<ClientId, (i32, Arc<DataKey>)>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +50,7 @@ impl Keyring {
             master,
             store,
             clock,
+            current: Arc::new(Shelf::new(KEYS_KEPT, Some(KEY_MAX_AGE))),
         }
     }
 
@@ -67,22 +79,45 @@ impl Keyring {
         place: Place<'_>,
         plaintext: &[u8],
     ) -> Result<Sealed, KeyringError> {
-        let wk = self
-            .store
-            .current_data_key(client)
-            .await?
-            .ok_or(KeyringError::Shredded)?;
-        let dk = self.master.unwrap(&wk.wrapped, client.0, wk.version)?;
+        self.seal_at(Stamp::none(), client, place, plaintext).await
+    }
+
+    /// [`Keyring::seal`] for a request that read the change stamp `at`: the client's current
+    /// key may come from memory (see [`KEYS_KEPT`]).
+    pub async fn seal_at(
+        &self,
+        at: Stamp,
+        client: ClientId,
+        place: Place<'_>,
+        plaintext: &[u8],
+    ) -> Result<Sealed, KeyringError> {
+        let (version, dk) = self
+            .current
+            .get_or_load(at, client, async {
+                let wk = self
+                    .store
+                    .current_data_key(client)
+                    .await?
+                    .ok_or(KeyringError::Shredded)?;
+                let dk = self.master.unwrap(&wk.wrapped, client.0, wk.version)?;
+                Ok::<_, KeyringError>((wk.version, Arc::new(dk)))
+            })
+            .await?;
         let aad = Aad {
             table: place.table,
             column: place.column,
             row: place.row,
-            key_version: wk.version,
+            key_version: version,
         };
         Ok(Sealed {
-            key_version: wk.version,
+            key_version: version,
             ciphertext: dk.seal(&aad, plaintext),
         })
+    }
+
+    /// How many clients' keys are held unwrapped in memory right now.
+    pub fn keys_in_memory(&self) -> usize {
+        self.current.len()
     }
 
     pub async fn open(

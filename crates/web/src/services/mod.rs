@@ -5,10 +5,12 @@ pub mod audit_log;
 pub mod documents;
 pub mod keyring;
 pub mod mailer;
+pub mod recent;
 pub mod sms;
 
 pub use audit_log::AuditLog;
 pub use documents::{DocError, Documents, Version};
 pub use keyring::{Keyring, KeyringError};
 pub use mailer::{MailError, MailTransport, Mailer, Notification};
+pub use recent::{Recent, Stamp};
 pub use sms::{Sms, SmsGateway};

@@ -1,0 +1,112 @@
+//! Group commit: concurrent callers share one transaction (one durable commit, one fsync) and
+//! each hears its answer only after that commit (issue 7, speed). Both backends use it for the
+//! hottest write, a message with the audit event of its sending.
+//!
+//! Callers queue their item; whoever gets the leader lock takes everything queued (up to
+//! [`MAX_BATCH`]) and hands it to the backend's writer, which writes the batch in one
+//! transaction and returns one answer per item, in order. Durability is unchanged: no caller
+//! hears "stored" before the commit that holds its rows has returned. Queue order is the order
+//! the backend writes in, so the audit chain is extended in that order.
+//!
+//! The batch runs in its own task, holding the leader lock: a caller that goes away (a client
+//! disconnecting mid-request) cannot cut a batch in half for the others.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+
+use crate::{Result, StoreError};
+
+/// Most items written in one transaction; the rest wait for the next one.
+pub const MAX_BATCH: usize = 512;
+
+struct Job<T, R> {
+    item: T,
+    reply: oneshot::Sender<Result<R>>,
+}
+
+/// A queue of writes of `T`, each answered with an `R`.
+pub struct GroupCommit<T, R> {
+    queue: Mutex<Vec<Job<T, R>>>,
+    leader: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<T, R> Default for GroupCommit<T, R> {
+    fn default() -> Self {
+        Self {
+            queue: Mutex::new(Vec::new()),
+            leader: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+}
+
+impl<T, R> std::fmt::Debug for GroupCommit<T, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupCommit").finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
+    /// Queues `item` and waits for the commit that holds it. `write` is called (by whichever
+    /// caller leads) with a whole batch; it must return one answer per item, in order, and an
+    /// `Err` for the whole batch only when nothing of it was committed.
+    pub async fn submit<W, F>(&self, item: T, write: W) -> Result<R>
+    where
+        W: FnOnce(Vec<T>) -> F + Send + 'static,
+        F: Future<Output = Result<Vec<Result<R>>>> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        self.lock_queue().push(Job { item, reply });
+        // Take the lead in turn. By the time we have it, an earlier leader may already have
+        // written our item; then the queue holds only later items (or none), and we write those.
+        let lead = self.leader.clone().lock_owned().await;
+        let batch: Vec<Job<T, R>> = {
+            let mut q = self.lock_queue();
+            let n = q.len().min(MAX_BATCH);
+            q.drain(..n).collect()
+        };
+        if batch.is_empty() {
+            drop(lead);
+        } else {
+            tokio::spawn(async move {
+                let _lead = lead;
+                let (items, replies): (Vec<T>, Vec<_>) =
+                    batch.into_iter().map(|j| (j.item, j.reply)).unzip();
+                let n = items.len();
+                match write(items).await {
+                    Ok(results) if results.len() == n => {
+                        for (reply, r) in replies.into_iter().zip(results) {
+                            let _ = reply.send(r);
+                        }
+                    }
+                    Ok(_) => {
+                        for reply in replies {
+                            let _ = reply.send(Err(StoreError::Backend(
+                                "a group commit answered the wrong number of writes".into(),
+                            )));
+                        }
+                    }
+                    Err(e) => {
+                        // Nothing of the batch was committed: every caller hears it.
+                        let why = e.to_string();
+                        for reply in replies {
+                            let _ = reply.send(Err(StoreError::Backend(why.clone())));
+                        }
+                    }
+                }
+            });
+        }
+        answer.await.unwrap_or_else(|_| {
+            Err(StoreError::Backend(
+                "the write was interrupted before it was committed".into(),
+            ))
+        })
+    }
+
+    fn lock_queue(&self) -> std::sync::MutexGuard<'_, Vec<Job<T, R>>> {
+        // A panic while holding this lock cannot leave the Vec half-changed (push and drain
+        // are the only operations), so a poisoned lock is safe to use.
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
