@@ -9,15 +9,16 @@
 import { launchBrowser, Suite, startDemoServer } from './lib/harness.mjs';
 import { admit, checkIn, enterAsHost, enterFromWaitingRoom, measureFps, sessionFromList, waitAllConnected } from './lib/video.mjs';
 
-const CLINICIAN = 'Dana Whitfield';
 // Who takes part for N participants, and which demo session they meet in (see the demo's
-// sessions: `sessions::seed_demo_sessions`).
+// sessions: `sessions::seed_demo_sessions`): Dana's 1:1 with Alex, or Samuel's group of his
+// three ready clients in Pennsylvania, both open for check-in when the demo starts.
+const GROUP = ['Riley Chen', 'Taylor Brooks', 'Noor Haddad'];
 const PLANS = {
-  2: { session: 'Individual', clients: ['Alex Rivera'] },
-  3: { session: 'Group', clients: ['Alex Rivera', 'Jordan Lee'] },
-  4: { session: 'Group', clients: ['Alex Rivera', 'Jordan Lee', 'Casey Morgan'] },
+  2: { clinician: 'Dana Whitfield', session: 'Individual', clients: ['Alex Rivera'] },
+  3: { clinician: 'Samuel Okafor', session: 'Group', clients: GROUP.slice(0, 2) },
+  4: { clinician: 'Samuel Okafor', session: 'Group', clients: GROUP },
 };
-const WHERE = { 'Alex Rivera': 'US-MA', 'Jordan Lee': 'US-NY', 'Casey Morgan': 'US-MA' };
+const WHERE = { 'Alex Rivera': 'US-MA', 'Riley Chen': 'US-PA', 'Taylor Brooks': 'US-PA', 'Noor Haddad': 'US-PA' };
 
 function usage(msg) {
   if (msg) console.error(`e2e-video: ${msg}`);
@@ -53,7 +54,7 @@ try {
     return suite.newPage(ctx);
   };
   const host = await pageIn(browsers[0]);
-  await suite.signIn(host, suite.account('clinician', CLINICIAN));
+  await suite.signIn(host, suite.account('clinician', plan.clinician));
   const id = await sessionFromList(host, plan.session);
   log(`session ${id} (${plan.session}) with ${plan.clients.join(', ')}`);
 

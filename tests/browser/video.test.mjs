@@ -1,10 +1,9 @@
 // Video sessions in real browsers (issue 6): Chromium with a fake camera and microphone, the
 // real `alcove` binary. A 1:1 session connects both ways with frames decoded; when the client's
 // connection drops both sides see the agreed fallback at once and the reconnect button resumes
-// the same session; and a client on one instance and the clinician on another (one PostgreSQL)
-// still connect. axe runs on every page. (A 4-way group in the browser needs a demo group of
-// three clients who can check in now; the mesh signalling of four is proven in
-// crates/web/tests/video_signal.rs.)
+// the same session; a group of four (Samuel Okafor and his three demo clients) connects as a
+// mesh; and a client on one instance and the clinician on another (one PostgreSQL) still
+// connect. axe runs on every page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -93,6 +92,33 @@ describe('video on one instance', () => {
     const text = await record.textContent('main');
     assert.match(text, /connection_lost|Connection lost|connection lost/i);
     assert.match(text, /reconnected/i);
+  });
+
+  test('a group of four connects as a mesh', TIMEOUT, async () => {
+    const axe = (p) => suite.axe(p);
+    const samuel = await suite.signedInPage(suite.account('clinician', 'Samuel Okafor'));
+    const id = await sessionFromList(samuel, 'Group');
+    const names = ['Riley Chen', 'Taylor Brooks', 'Noor Haddad'];
+    const clients = [];
+    for (const [i, name] of names.entries()) {
+      const p = await suite.signedInPage(suite.account('client', name));
+      await checkIn(p, id, { jurisdiction: 'US-PA', phone: `+1 215 555 01${50 + i}`, axe });
+      clients.push(p);
+    }
+    await admit(samuel, id, names);
+    await Promise.all([enterAsHost(samuel, id), ...clients.map(enterFromWaitingRoom)]);
+    const pages = [samuel, ...clients];
+    await waitAllConnected(pages, { timeout: 60_000 });
+    await assertFramesDecoded(pages);
+    for (const p of pages) {
+      assert.equal((await p.$$('#peers figure.tile')).length, 3, 'three tiles on every page');
+      await axe(p);
+      suite.assertNoCspErrors(p);
+      assert.deepEqual(scriptErrors(p), []);
+    }
+    // Each tile names who it shows: Samuel sees his three clients.
+    const captions = await samuel.$$eval('#peers figure.tile figcaption', (fs) => fs.map((f) => f.textContent));
+    for (const name of names) assert.ok(captions.some((t) => t.includes(name)), `${name} has a tile: ${captions}`);
   });
 });
 

@@ -119,6 +119,21 @@ const PEOPLE: &[Person] = &[
         slug: None,
         credentials: None,
     },
+    // Samuel's group (with Riley): ready for online sessions, so a group of four can meet now.
+    Person {
+        role: Role::Client,
+        name: "Taylor Brooks",
+        email: "taylor.brooks@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
+    Person {
+        role: Role::Client,
+        name: "Noor Haddad",
+        email: "noor.haddad@alcove-demo.example",
+        slug: None,
+        credentials: None,
+    },
 ];
 
 /// (client email, home jurisdiction, clinician email). Casey lives in California, where
@@ -143,6 +158,16 @@ const CLIENTS: &[(&str, &str, &str)] = &[
         "casey.morgan@alcove-demo.example",
         "US-CA",
         "dana.whitfield@alcove-demo.example",
+    ),
+    (
+        "taylor.brooks@alcove-demo.example",
+        "US-PA",
+        "samuel.okafor@alcove-demo.example",
+    ),
+    (
+        "noor.haddad@alcove-demo.example",
+        "US-PA",
+        "samuel.okafor@alcove-demo.example",
     ),
 ];
 
@@ -255,6 +280,13 @@ const THREADS: &[(&str, &[(bool, &str)])] = &[
     ]),
     ("casey.morgan@alcove-demo.example", &[
         (false, "Hi Casey, before we can meet I need to confirm where you'll be during sessions. Let's talk about options."),
+    ]),
+    ("taylor.brooks@alcove-demo.example", &[
+        (false, "Hi Taylor, welcome to the group. We meet by video; please join from somewhere private."),
+    ]),
+    ("noor.haddad@alcove-demo.example", &[
+        (false, "Hi Noor, welcome to the group. The link to join is on your sessions page."),
+        (true, "Thank you, see you there."),
     ]),
 ];
 
@@ -498,7 +530,8 @@ pub async fn seed(state: &AppState) -> Result<Vec<DemoAccount>, DemoError> {
         .await
         .map_err(DemoError::Other)?;
     // Issue 6: Alex's session with Dana starting now, Casey's (refused at check-in: Dana is
-    // not licensed in California) and a group later in the day.
+    // not licensed in California), Dana's group later in the day and Samuel's group of three
+    // ready clients starting now.
     alcove_web::sessions::seed_demo_sessions(state)
         .await
         .map_err(DemoError::Other)?;

@@ -62,6 +62,9 @@ pub enum Event {
         to: PeerId,
         data: String,
     },
+    /// Something a session's pages show changed: a check-in, an admission, the end. Pages
+    /// watching the session (the waiting room, the clinician's view) re-read its status.
+    SessionChanged { session: AppointmentId },
 }
 
 impl Event {
@@ -98,6 +101,7 @@ impl Event {
                 to,
                 data,
             } => format!("video_signal {session} {from} {to} {data}"),
+            Event::SessionChanged { session } => format!("session_changed {session}"),
         }
     }
 
@@ -137,6 +141,9 @@ impl Event {
                     "left" => false,
                     _ => return None,
                 },
+            },
+            "session_changed" => Event::SessionChanged {
+                session: parts.next()?.parse().ok()?,
             },
             _ => return None,
         };
@@ -520,6 +527,7 @@ mod tests {
                 to: q,
                 data: r#"{"candidate": {"candidate": "a b c", "sdpMid": "0"}}"#.into(),
             },
+            Event::SessionChanged { session: s },
         ] {
             assert_eq!(Event::decode(&e.encode()), Some(e.clone()), "{e:?}");
         }
@@ -530,6 +538,8 @@ mod tests {
             format!("video_left {s} {p}"),
             format!("video_left {s} {p} maybe"),
             format!("video_joined {s} {p} {u} extra"),
+            format!("session_changed {s} {p}"),
+            "session_changed nope".to_owned(),
         ] {
             assert_eq!(Event::decode(&bad), None, "{bad:?}");
         }

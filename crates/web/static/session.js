@@ -1,7 +1,9 @@
 // Session pages (issue 6): the waiting room, the clinician's view and the room.
 // Progressive enhancement: without this script every page still works by following its links
-// ("Check again", "Refresh"); with it, each page polls `/sessions/{id}/status` (a database
-// read, so it works whichever instance serves it) and
+// ("Check again", "Refresh"); with it, each page reads `/sessions/{id}/status` (a database
+// read, so it works whichever instance serves it) when `/ws` says the session changed (the
+// `watch` frame of `crate::sessions::signal`; the event crosses instances) and, in case a
+// change is missed, every few seconds; and
 //  - the waiting room shows the way in as soon as the clinician admits the client;
 //  - the clinician's page reloads when a client checks in or is admitted;
 //  - the room runs the session clock (cues at 10 and 5 minutes left), closes for everyone
@@ -22,10 +24,21 @@ async function status(id) {
   return r.json();
 }
 
-function every(ms, fn) {
+/**
+ * Runs `fn` every `ms` and whenever the server says session `id` changed; `stop()` ends both.
+ * A tick that finds a change mid-run runs once more after it.
+ */
+function every(ms, id, fn) {
   let busy = false;
+  let again = false;
+  let stopped = false;
+  let socket = null;
   const tick = async () => {
-    if (busy) return;
+    if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
     try {
       await fn();
@@ -34,8 +47,40 @@ function every(ms, fn) {
     } finally {
       busy = false;
     }
+    if (again) {
+      again = false;
+      tick();
+    }
   };
-  return setInterval(tick, ms);
+  const timer = setInterval(tick, ms);
+  const listen = () => {
+    if (stopped || !('WebSocket' in window)) return;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(`${scheme}//${location.host}/ws`);
+    socket.addEventListener('open', () => {
+      socket.send(JSON.stringify({ type: 'watch', session: id }));
+      tick(); // anything that changed before the watch began
+    });
+    socket.addEventListener('message', (ev) => {
+      try {
+        const m = JSON.parse(ev.data);
+        if (m.type === 'changed' && m.session === id) tick();
+      } catch {
+        /* not ours */
+      }
+    });
+    socket.addEventListener('close', () => {
+      if (!stopped) setTimeout(listen, ms);
+    });
+  };
+  listen();
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      if (socket) socket.close();
+    },
+  };
 }
 
 // --- the waiting room -------------------------------------------------------------------
@@ -43,15 +88,15 @@ if (waiting && waiting.dataset.phase === 'waiting') {
   const id = waiting.dataset.session;
   const said = document.getElementById('waiting-status');
   const way = document.getElementById('waiting-admitted');
-  const timer = every(POLL_MS, async () => {
+  const watch = every(POLL_MS, id, async () => {
     const s = await status(id);
     if (s.admitted) {
-      clearInterval(timer);
+      watch.stop();
       said.textContent = way.dataset.text;
       way.hidden = false;
       document.getElementById('enter-room').focus();
     } else if (s.state === 'ended' || s.state === 'closed' || s.state === 'scheduled') {
-      clearInterval(timer);
+      watch.stop();
       location.reload();
     }
   });
@@ -61,9 +106,12 @@ if (waiting && waiting.dataset.phase === 'waiting') {
 if (hostStatus) {
   const id = hostStatus.dataset.session;
   const seen = hostStatus.dataset.fingerprint;
-  every(POLL_MS, async () => {
+  const watch = every(POLL_MS, id, async () => {
     const s = await status(id);
-    if (s.fingerprint !== seen || s.state === 'ended' || s.state === 'closed') location.reload();
+    if (s.fingerprint !== seen || s.state === 'ended' || s.state === 'closed') {
+      watch.stop();
+      location.reload();
+    }
   });
 }
 
@@ -123,9 +171,12 @@ if (peers) {
     document.dispatchEvent(new CustomEvent('alcove:session-ended'));
     setTimeout(() => location.assign(`/sessions/${encodeURIComponent(id)}`), 1500);
   };
-  every(POLL_MS, async () => {
+  const watch = every(POLL_MS, id, async () => {
     const s = await status(id);
-    if (s.ended || s.state === 'closed' || !s.admitted) over();
+    if (s.ended || s.state === 'closed' || !s.admitted) {
+      watch.stop();
+      over();
+    }
   });
 
   // Problems the room notes on the session record (codes only, never content).

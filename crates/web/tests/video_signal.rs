@@ -315,7 +315,12 @@ for_both_backends!(
         // They join one after another; each newcomer hears of everyone already there (and is
         // to call them), and everyone there hears of the newcomer.
         let mut sockets: Vec<(Socket, String)> = Vec::new();
-        for name in ["Dana Whitfield", "Alex Rivera", "Jordan Lee", "Casey Morgan"] {
+        for name in [
+            "Dana Whitfield",
+            "Alex Rivera",
+            "Jordan Lee",
+            "Casey Morgan",
+        ] {
             let mut ws = socket_of(&app, &clock, name).await;
             let me = join(&mut ws, &id).await["peer"]
                 .as_str()
@@ -334,7 +339,10 @@ for_both_backends!(
             assert_eq!(heard, there, "{name} hears of everyone already there");
             for (other, _) in sockets.iter_mut() {
                 let f = next(other).await;
-                assert_eq!((f["peers"][0]["id"].as_str(), &f["peers"][0]["call"]), (Some(me.as_str()), &json!(false)));
+                assert_eq!(
+                    (f["peers"][0]["id"].as_str(), &f["peers"][0]["call"]),
+                    (Some(me.as_str()), &json!(false))
+                );
             }
             sockets.push((ws, me));
         }
@@ -346,13 +354,63 @@ for_both_backends!(
                 }
                 let to = sockets[j].1.clone();
                 let data = json!({"candidate": {"candidate": format!("from {i} to {j}")}});
-                send(&mut sockets[i].0, json!({"type": "signal", "session": id, "to": to, "data": data})).await;
+                send(
+                    &mut sockets[i].0,
+                    json!({"type": "signal", "session": id, "to": to, "data": data}),
+                )
+                .await;
                 let got = next(&mut sockets[j].0).await;
-                assert_eq!((got["from"].as_str(), &got["data"]), (Some(sockets[i].1.as_str()), &data));
+                assert_eq!(
+                    (got["from"].as_str(), &got["data"]),
+                    (Some(sockets[i].1.as_str()), &data)
+                );
             }
         }
         for (ws, _) in sockets.iter_mut() {
             quiet(ws).await;
         }
+    }
+);
+
+for_both_backends!(
+    a_waiting_client_hears_at_once_that_they_were_admitted_and_a_stranger_cannot_watch,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let session = group_session(&app, &["Alex Rivera"]).await;
+        let id = session.to_string();
+
+        // Alex waits and watches the session: a seat is enough, admission is not needed.
+        let mut alex = socket_of(&app, &clock, "Alex Rivera").await;
+        send(&mut alex, json!({"type": "watch", "session": id})).await;
+        let watching = next(&mut alex).await;
+        assert_eq!(watching["type"], "watching", "{watching}");
+        assert_eq!(watching["session"], id.as_str());
+
+        // Jordan is not in this session: watching it is "no such session", as for a join.
+        let mut jordan = socket_of(&app, &clock, "Jordan Lee").await;
+        send(&mut jordan, json!({"type": "watch", "session": id})).await;
+        let refused = next(&mut jordan).await;
+        assert_eq!(
+            (refused["type"].as_str(), refused["code"].as_str()),
+            (Some("error"), Some("not_found")),
+            "{refused}"
+        );
+        send(
+            &mut jordan,
+            json!({"type": "watch", "session": "not-an-id"}),
+        )
+        .await;
+        assert_eq!(next(&mut jordan).await["code"], "not_found");
+
+        // Dana admits Alex: Alex hears the session changed, with nothing but its id.
+        admit(&app, session, "Alex Rivera").await;
+        let changed = next(&mut alex).await;
+        assert_eq!(changed, json!({"type": "changed", "session": id}));
+        // And Jordan, who tried to watch it, hears nothing.
+        quiet(&mut jordan).await;
+
+        // The end is a change too.
+        end(&app, session, "2026-12-07T15:30:00Z").await;
+        assert_eq!(next(&mut alex).await["type"], "changed");
     }
 );

@@ -43,8 +43,8 @@ use crate::auth::Identity;
 use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
 use crate::services::audit_log::By;
-use crate::sessions::signal::{self, Video};
 use crate::services::Stamp;
+use crate::sessions::signal::{self, Video};
 use crate::state::AppState;
 
 /// Threads one socket may watch at once (a page watches one).

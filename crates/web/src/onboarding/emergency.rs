@@ -578,7 +578,7 @@ pub(crate) async fn demo_client(
     Ok(client.map(|c| (c.id, user.id)))
 }
 
-/// Demo: Alex Rivera and Riley Chen have complete plans, written by themselves; Jordan Lee
+/// Demo: Alex Rivera, Riley Chen, Taylor Brooks and Noor Haddad have complete plans, written by themselves; Jordan Lee
 /// has none yet.
 pub async fn seed_demo(state: &AppState) -> Result<(), String> {
     let people = [
@@ -591,6 +591,16 @@ pub async fn seed_demo(state: &AppState) -> Result<(), String> {
             "riley.chen@alcove-demo.example",
             "US-PA",
             ("Morgan Chen", "partner", "+1 215 555 0177"),
+        ),
+        (
+            "taylor.brooks@alcove-demo.example",
+            "US-PA",
+            ("Jesse Brooks", "parent", "+1 215 555 0191"),
+        ),
+        (
+            "noor.haddad@alcove-demo.example",
+            "US-PA",
+            ("Omar Haddad", "brother", "+1 412 555 0123"),
         ),
     ];
     for (email, place, contact) in people {

@@ -208,7 +208,7 @@ pub fn problem_text(tr: &Tr, p: &FieldProblem) -> String {
     }
 }
 
-/// Demo: Alex Rivera and Riley Chen sent the default form weeks ago; Jordan Lee is part-way
+/// Demo: Alex Rivera, Riley Chen, Taylor Brooks and Noor Haddad sent the default form weeks ago; Jordan Lee is part-way
 /// through it, with a draft that still lacks the reason for seeking help.
 pub async fn seed_demo(state: &AppState) -> Result<(), String> {
     let def = builtin().map_err(|_| "the built-in intake form does not load".to_string())?;
@@ -254,6 +254,32 @@ pub async fn seed_demo(state: &AppState) -> Result<(), String> {
                 ("takes_medication", "no"),
                 ("preferred_language", "en"),
                 ("interpreter", "no"),
+            ]),
+        ),
+        (
+            "taylor.brooks@alcove-demo.example",
+            one(&[
+                (
+                    "reason",
+                    "Low mood since moving cities; a group sounded less daunting.",
+                ),
+                ("duration", "one_to_six_months"),
+                ("previous_therapy", "no"),
+                ("takes_medication", "no"),
+                ("preferred_language", "en"),
+            ]),
+        ),
+        (
+            "noor.haddad@alcove-demo.example",
+            one(&[
+                (
+                    "reason",
+                    "Worry that keeps me up at night, mostly about exams.",
+                ),
+                ("duration", "six_to_twelve_months"),
+                ("previous_therapy", "no"),
+                ("takes_medication", "no"),
+                ("preferred_language", "en"),
             ]),
         ),
     ];

@@ -728,12 +728,14 @@ pub async fn acknowledge(
     Ok(Redirect::to(&format!("/clients/{}/screening", client.id)).into_response())
 }
 
-/// Demo: Alex Rivera and Riley Chen completed PHQ-9 and GAD-7 three times, two weeks apart,
+/// Demo: the ready clients (Alex, Riley, Taylor, Noor) completed PHQ-9 and GAD-7 three times, two weeks apart,
 /// improving (for the charts); nothing urgent.
 pub async fn seed_demo(state: &AppState) -> Result<(), String> {
     let people = [
         "alex.rivera@alcove-demo.example",
         "riley.chen@alcove-demo.example",
+        "taylor.brooks@alcove-demo.example",
+        "noor.haddad@alcove-demo.example",
     ];
     let phq = [
         [2u8, 2, 1, 2, 1, 1, 1, 1, 0],

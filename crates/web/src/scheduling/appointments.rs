@@ -73,7 +73,10 @@ where
             )
             .await
         {
-            Ok(_) => return Ok(Some(stored.appointment)),
+            Ok(_) => {
+                changed(state, id).await;
+                return Ok(Some(stored.appointment));
+            }
             Err(DocError::Changed) => continue,
             Err(e) => return Err(e),
         }
@@ -116,4 +119,14 @@ pub async fn of_client(state: &AppState, client: ClientId) -> Result<Vec<Appoint
         .collect();
     v.sort_by_key(|a| a.start);
     Ok(v)
+}
+
+/// Tells the pages watching a session (on any instance) that it changed, so a waiting room
+/// learns of its admission at once instead of at its next poll. Best effort: the pages poll
+/// as well, so a lost event only costs time.
+pub async fn changed(state: &AppState, id: AppointmentId) {
+    let event = alcove_store::Event::SessionChanged { session: id };
+    if let Err(e) = state.events.publish(&event).await {
+        tracing::warn!(error = %e, "could not announce a session change");
+    }
 }

@@ -27,6 +27,7 @@ use crate::i18n::Tr;
 use crate::licensure::{credentials_of, registry};
 use crate::onboarding::path::steps;
 use crate::pages::{render, when, Chrome};
+use crate::scheduling::appointments;
 use crate::services::Version;
 use crate::state::AppState;
 
@@ -418,5 +419,7 @@ pub async fn submit(
             &format!("{}:check_in:v{version}", access.object()),
         )
         .await?;
+    // The clinician's view shows the check-in as soon as it is made.
+    appointments::changed(&state, a.id).await;
     Ok(Redirect::to(&format!("/sessions/{}", a.id)).into_response())
 }

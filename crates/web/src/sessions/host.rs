@@ -36,7 +36,6 @@ struct HostPage {
     open: bool,
     ended: bool,
     cancelled: bool,
-    started: bool,
     opens_at: String,
     clients: Vec<ClientRow>,
     /// A fingerprint of what the page shows, for the page script to notice changes.
@@ -91,7 +90,6 @@ pub async fn page(
         open: access.open(now),
         ended: a.ended(),
         cancelled: super::cancelled(a),
-        started: a.session.started_at.is_some(),
         opens_at: when(&check_in_opens_at(a)),
         clients,
         fingerprint,

@@ -367,7 +367,9 @@ pub fn cancelled(a: &Appointment) -> bool {
 
 /// Demo sessions (issue 6): Alex Rivera (US-MA) with Dana Whitfield starting now; Casey Morgan
 /// (home US-CA, where Dana is not licensed: her check-in is refused) right after; and a group
-/// of Dana's three clients later in the day. Idempotent: a second run adds nothing.
+/// of Dana's three clients later in the day; and Samuel Okafor's group of his three ready
+/// clients in Pennsylvania (Riley Chen, Taylor Brooks, Noor Haddad) starting now, so four
+/// people can meet by video. Idempotent: a second run adds nothing.
 pub async fn seed_demo_sessions(state: &AppState) -> Result<(), String> {
     use alcove_domain::scheduling::SessionType;
     fn err(e: &dyn std::fmt::Display) -> String {
@@ -424,19 +426,47 @@ pub async fn seed_demo_sessions(state: &AppState) -> Result<(), String> {
         .map(|(c, _)| c)
         .collect();
     if group_clients.len() == 3 {
-        plan.push((group_clients, group, start + Duration::hours(3)));
+        plan.push((group_clients, group.clone(), start + Duration::hours(3)));
     }
-    for (clients, kind, at) in plan {
+    let mut plan: Vec<_> = plan
+        .into_iter()
+        .map(|(c, k, at)| (dana.id, c, k, at))
+        .collect();
+    if let Some(samuel) = state
+        .store
+        .user_by_email(
+            &"samuel.okafor@alcove-demo.example"
+                .parse()
+                .map_err(|e| format!("{e:?}"))?,
+        )
+        .await
+        .map_err(|e| err(&e))?
+    {
+        let mut his = Vec::new();
+        for email in [
+            "riley.chen@alcove-demo.example",
+            "taylor.brooks@alcove-demo.example",
+            "noor.haddad@alcove-demo.example",
+        ] {
+            if let Some((c, _)) = client(email).await? {
+                his.push(c);
+            }
+        }
+        if his.len() == 3 {
+            plan.push((samuel.id, his, group.clone(), start));
+        }
+    }
+    for (clinician, clients, kind, at) in plan {
         let a = Appointment::book(
             AppointmentId(uuid::Uuid::new_v4()),
-            dana.id,
+            clinician,
             clients,
             kind,
             at,
-            dana.id,
+            clinician,
             now,
         );
-        appointments::create(state, &a, dana.id)
+        appointments::create(state, &a, clinician)
             .await
             .map_err(|e| err(&e))?;
     }

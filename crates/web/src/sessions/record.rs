@@ -32,7 +32,6 @@ pub struct ProblemRow {
 #[template(path = "sessions/record.html")]
 struct RecordPage {
     c: Chrome,
-    id: String,
     title: String,
     clinician: String,
     scheduled: String,
@@ -105,7 +104,6 @@ pub async fn page(
         })
         .collect();
     let page = RecordPage {
-        id,
         title: a.session_type.name.clone(),
         clinician: name(a.clinician),
         scheduled: format!("{} – {}", when(&a.start), when(&a.end)),

@@ -11,11 +11,14 @@
 //! | page   | `join`   | `session`                       | join the session's video (a page is in one session at a time) |
 //! | page   | `signal` | `session`, `to`, `data`         | pass `data` (`{"description":…}` or `{"candidate":…}`) to peer `to` |
 //! | page   | `leave`  | `session`                       | leave the session's video |
+//! | page   | `watch`  | `session`                       | hear when the session changes (waiting room, clinician's view) |
 //! | server | `joined` | `session`, `peer`               | you are in, as peer `peer` (a new id on every join) |
 //! | server | `peers`  | `session`, `peers`: [{`id`,`user`,`name`,`role`,`call`}] | these peers are in the session; `call: true`: you make the offer to it |
 //! | server | `signal` | `session`, `from`, `data`       | signalling from peer `from` |
 //! | server | `left`   | `session`, `peer`, `dropped`    | that peer left; `dropped`: it lost its connection (no goodbye) |
 //! | server | `ended`  | `session`, `code`               | you are out: `session_ended`, `not_admitted`, … |
+//! | server | `watching` | `session`                     | you will hear of changes to the session |
+//! | server | `changed`  | `session`                     | the session changed: re-read `/sessions/{id}/status` |
 //! | server | `error`  | `code`, `message`               | a frame was refused |
 //!
 //! Across instances (several `alcove serve` on one PostgreSQL) nothing is kept in memory that
@@ -41,7 +44,7 @@ use crate::services::audit_log::By;
 use crate::state::AppState;
 
 /// The frame types this module reads; the socket hands these here.
-pub const TYPES: &[&str] = &["join", "signal", "leave"];
+pub const TYPES: &[&str] = &["join", "signal", "leave", "watch"];
 /// Largest `data` of one signal, as JSON text (a session description with every codec is
 /// about 10 kB).
 pub const MAX_SIGNAL: usize = 48 * 1024;
@@ -63,6 +66,12 @@ pub enum Incoming {
         session: String,
         to: String,
         data: Value,
+    },
+    /// Watching needs only a seat in the session (its clinician or one of its clients), not
+    /// admission: a waiting client watches for their admission. The change carries no detail;
+    /// the page re-reads the status through the usual checks.
+    Watch {
+        session: String,
     },
 }
 
@@ -100,6 +109,12 @@ pub enum Outgoing {
     Ended {
         session: AppointmentId,
         code: &'static str,
+    },
+    Watching {
+        session: AppointmentId,
+    },
+    Changed {
+        session: AppointmentId,
     },
     Error {
         code: &'static str,
@@ -195,6 +210,8 @@ struct InSession {
 #[derive(Default)]
 pub struct Video {
     current: Option<InSession>,
+    /// The session whose changes this page hears of (one at a time).
+    watched: Option<AppointmentId>,
     window_start: Option<Instant>,
     sent_in_window: u32,
 }
@@ -228,6 +245,21 @@ impl Video {
             Incoming::Signal {
                 session, to, data, ..
             } => self.signal(state, who, &session, &to, data).await,
+            Incoming::Watch { session } => self.watch(state, who, &session).await,
+        }
+    }
+
+    async fn watch(&mut self, state: &AppState, who: &Identity, session: &str) -> Vec<Outgoing> {
+        let Ok(id) = session.parse::<AppointmentId>() else {
+            return vec![refusal(Refusal::NotFound)];
+        };
+        match SessionAccess::check(state, who.clone(), id).await {
+            Ok(_) => {
+                self.watched = Some(id);
+                vec![Outgoing::Watching { session: id }]
+            }
+            Err(Why::Internal) => vec![error("internal", "Please try again.")],
+            Err(_) => vec![refusal(Refusal::NotFound)],
         }
     }
 
@@ -385,6 +417,10 @@ impl Video {
         who: &Identity,
         e: &Event,
     ) -> Option<Outgoing> {
+        if let Event::SessionChanged { session } = e {
+            return (self.watched == Some(*session))
+                .then_some(Outgoing::Changed { session: *session });
+        }
         let s = self.current.as_mut()?;
         match e {
             Event::VideoJoined {
