@@ -165,12 +165,14 @@ async fn an_admin_sees_staff_accounts_and_a_client_count_but_no_client_names() {
         html.contains("Dana Whitfield") && html.contains("Tom Becker"),
         "staff accounts listed"
     );
-    assert!(html.contains("There are 4 client accounts"));
+    assert!(html.contains("There are 6 client accounts"));
     for client in [
         "Alex Rivera",
         "Jordan Lee",
         "Riley Chen",
         "Casey Morgan",
+        "Taylor Brooks",
+        "Noor Haddad",
         "alex.rivera@",
     ] {
         assert!(!html.contains(client), "{client} shown to an admin");

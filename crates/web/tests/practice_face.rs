@@ -195,7 +195,7 @@ async fn public_pages_never_name_a_client() {
         .filter(|a| a.role == Role::Client)
         .map(|a| a.name.clone())
         .collect();
-    assert_eq!(clients.len(), 4);
+    assert_eq!(clients.len(), 6);
     for path in [
         "/",
         "/clinicians/dana-whitfield",

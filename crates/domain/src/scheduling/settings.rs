@@ -90,17 +90,19 @@ impl SchedulingPolicy {
         }
     }
 
-    /// The reminder to send now for a session starting `minutes_left` minutes from now: the
-    /// smallest offset already reached (a reminder whose time passed unsent is not sent late
-    /// once a nearer one is due). `None` when no offset is reached or the session began.
-    pub fn reminder_due(&self, minutes_left: i64) -> Option<u32> {
+    /// The reminder to send now for a session starting `minutes_left` minutes from now and
+    /// booked `booked_ahead` minutes before its start: the smallest offset already reached (a
+    /// reminder whose time passed unsent is not sent late once a nearer one is due). An offset
+    /// whose moment came before the booking is not a reminder: the person has just booked.
+    /// `None` when no offset is reached or the session began.
+    pub fn reminder_due(&self, minutes_left: i64, booked_ahead: i64) -> Option<u32> {
         if minutes_left <= 0 {
             return None;
         }
         self.reminder_hours
             .iter()
             .copied()
-            .filter(|h| minutes_left <= i64::from(*h) * 60)
+            .filter(|h| minutes_left <= i64::from(*h) * 60 && booked_ahead > i64::from(*h) * 60)
             .min()
     }
 }
@@ -221,10 +223,22 @@ mod tests {
     #[test]
     fn the_nearest_reached_reminder_is_the_one_due() {
         let p = SchedulingPolicy::default();
-        assert_eq!(p.reminder_due(25 * 60), None);
-        assert_eq!(p.reminder_due(24 * 60), Some(24));
-        assert_eq!(p.reminder_due(90), Some(24));
-        assert_eq!(p.reminder_due(60), Some(1));
-        assert_eq!(p.reminder_due(0), None);
+        let week = 7 * 24 * 60;
+        assert_eq!(p.reminder_due(25 * 60, week), None);
+        assert_eq!(p.reminder_due(24 * 60, week), Some(24));
+        assert_eq!(p.reminder_due(90, week), Some(24));
+        assert_eq!(p.reminder_due(60, week), Some(1));
+        assert_eq!(p.reminder_due(0, week), None);
+    }
+
+    #[test]
+    fn an_offset_that_passed_before_the_booking_sends_nothing() {
+        let p = SchedulingPolicy::default();
+        // Booked three hours ahead: no "24 hours before", but the hour-before one comes.
+        assert_eq!(p.reminder_due(150, 180), None);
+        assert_eq!(p.reminder_due(60, 180), Some(1));
+        // Booked for the coming hour: nothing to remind of.
+        assert_eq!(p.reminder_due(60, 60), None);
+        assert_eq!(p.reminder_due(30, 45), None);
     }
 }

@@ -256,7 +256,8 @@ pub async fn run_appointment_reminders(
         .map(|v| v.value)
         .filter(Appointment::is_booked)
     {
-        let Some(hours) = p.reminder_due((a.start - now).num_minutes()) else {
+        let booked_ahead = (a.start - a.booked_at).num_minutes();
+        let Some(hours) = p.reminder_due((a.start - now).num_minutes(), booked_ahead) else {
             continue;
         };
         let mut people: Vec<(UserId, Option<ClientId>)> = vec![(a.clinician, None)];
