@@ -24,6 +24,19 @@ async function status(id) {
   return r.json();
 }
 
+// Once the page is being left (a form such as "Admit" was sent, or a link followed), a change
+// heard meanwhile must not reload it: that would abort the navigation under way.
+let leaving = false;
+window.addEventListener('beforeunload', () => {
+  leaving = true;
+});
+document.addEventListener('submit', () => {
+  leaving = true;
+});
+function reload() {
+  if (!leaving) location.reload();
+}
+
 /**
  * Runs `fn` every `ms` and whenever the server says session `id` changed; `stop()` ends both.
  * A tick that finds a change mid-run runs once more after it.
@@ -34,7 +47,7 @@ function every(ms, id, fn) {
   let stopped = false;
   let socket = null;
   const tick = async () => {
-    if (stopped) return;
+    if (stopped || leaving) return;
     if (busy) {
       again = true;
       return;
@@ -97,7 +110,7 @@ if (waiting && waiting.dataset.phase === 'waiting') {
       document.getElementById('enter-room').focus();
     } else if (s.state === 'ended' || s.state === 'closed' || s.state === 'scheduled') {
       watch.stop();
-      location.reload();
+      reload();
     }
   });
 }
@@ -110,7 +123,7 @@ if (hostStatus) {
     const s = await status(id);
     if (s.fingerprint !== seen || s.state === 'ended' || s.state === 'closed') {
       watch.stop();
-      location.reload();
+      reload();
     }
   });
 }

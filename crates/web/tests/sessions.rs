@@ -483,3 +483,33 @@ async fn ice_servers_come_with_turn_credentials_only_for_those_in_the_room() {
     assert_eq!(s, 404);
     assert_error_shape(&v, "not_found");
 }
+
+for_both_backends!(
+    the_demos_group_of_four_can_meet_now_each_client_checking_in_from_pennsylvania,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let names = ["Riley Chen", "Taylor Brooks", "Noor Haddad"];
+        let riley = client_id(&app, names[0]).await;
+        let group = alcove_web::scheduling::appointments::of_client(&app.state, riley)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.clients.len() == 3)
+            .expect("the demo books Samuel's group");
+        let id = group.id.to_string();
+        for name in names {
+            let client = client_id(&app, name).await;
+            assert!(group.clients.contains(&client), "{name} is in the group");
+            let readiness = alcove_web::onboarding::readiness_of(&app.state, client)
+                .await
+                .unwrap();
+            assert!(readiness.ready, "{name} is ready: {:?}", readiness.done);
+            let web = session_of(&app, &clock, name).await;
+            let (s, loc, _) = check_in(&app, &web, &id, "US-PA").await;
+            assert_eq!((s, loc), (303, Some(format!("/sessions/{id}"))), "{name}");
+            let st = status(&app, &web, &id).await;
+            assert_eq!(st["admitted"], false, "{name}: {st}");
+            assert_eq!(st["state"], "waiting", "{name} waits, checked in: {st}");
+        }
+    }
+);

@@ -333,10 +333,7 @@ pub async fn seed_demo(state: &AppState) -> Result<(), PageError> {
         }
     }
     for user in state.store.list_users().await? {
-        if !matches!(
-            user.name.as_str(),
-            "Alex Rivera" | "Riley Chen" | "Taylor Brooks" | "Noor Haddad"
-        ) {
+        if !super::DEMO_READY.contains(&user.name.as_str()) {
             continue;
         }
         let Some(client) = state.store.client_by_user(user.id).await? else {

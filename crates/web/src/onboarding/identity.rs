@@ -222,7 +222,8 @@ pub async fn facts(state: &AppState, client: ClientId) -> Result<AccountFacts, P
 }
 
 /// Demo practice: every demo client (by email) gets adult details with a verified email and
-/// phone; Alex Rivera and Riley Chen also get an identity check by their primary clinician.
+/// phone; the ready ones ([`super::DEMO_READY`]) also get an identity check by their primary
+/// clinician.
 /// The phone numbers are from the 555-01xx range reserved for fiction.
 pub async fn seed_demo<'a>(
     state: &AppState,
@@ -251,7 +252,7 @@ pub async fn seed_demo<'a>(
             phone_verified_at: Some(now - chrono::Duration::days(29)),
         };
         save_details(state, client.id, 0, &details, user.id).await?;
-        if matches!(user.name.as_str(), "Alex Rivera" | "Riley Chen") {
+        if super::DEMO_READY.contains(&user.name.as_str()) {
             let team = state.store.care_team(client.id).await?;
             let Some(clinician) = team.first() else {
                 continue;

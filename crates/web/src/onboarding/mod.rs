@@ -16,6 +16,10 @@
 //! | `assessment.rs` | the appropriateness-for-online-care assessment | `Assessment` |
 //! | `path.rs` | the path as people see it: the care team's readiness API | — |
 
+/// The demo clients who have walked the whole path (identity checked, consents signed,
+/// assessed suitable): each part's demo seed completes its step for these.
+pub const DEMO_READY: &[&str] = &["Alex Rivera", "Riley Chen", "Taylor Brooks", "Noor Haddad"];
+
 pub mod assessment;
 pub mod consent;
 pub mod emergency;
