@@ -750,3 +750,86 @@ for_both_backends!(
         }
     }
 );
+
+for_both_backends!(
+    a_client_cancelling_a_group_session_leaves_it_and_cannot_move_it_for_the_others,
+    |backend: Backend| async move {
+        let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;
+        let samuel = token_of(&app, &clock, "Samuel Okafor").await;
+        let mut ids = Vec::new();
+        for name in ["Riley Chen", "Taylor Brooks", "Noor Haddad"] {
+            ids.push(client_id(&app, name).await.to_string());
+        }
+        // Monday 09:00 in New York; the demo's third session type is its group.
+        let (s, g) = post_json(
+            &app,
+            &samuel,
+            "/api/v1/appointments",
+            json!({"start": "2026-11-30T14:00:00Z", "session_type": 2, "clients": ids}),
+        )
+        .await;
+        assert_eq!(s, 201, "{g}");
+        let gid = g["id"].as_str().unwrap().to_owned();
+
+        // Moving a group is the clinician's: a client is told so, and nothing moves.
+        let taylor = token_of(&app, &clock, "Taylor Brooks").await;
+        let (s, v) = post_json(
+            &app,
+            &taylor,
+            &format!("/api/v1/appointments/{gid}/reschedule"),
+            json!({"start": "2026-12-01T14:00:00Z"}),
+        )
+        .await;
+        assert_eq!(s, 409, "{v}");
+        assert_error_shape(&v, "group_session");
+
+        // Cancelling takes Taylor alone out of the group.
+        let (s, v) = post_json(
+            &app,
+            &taylor,
+            &format!("/api/v1/appointments/{gid}/cancel"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(v["status"], "cancelled", "{v}");
+        let (_, mine) = get_json(&app, &taylor, "/api/v1/appointments").await;
+        assert!(
+            mine["appointments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["id"] != gid.as_str()),
+            "{mine}"
+        );
+        let riley = token_of(&app, &clock, "Riley Chen").await;
+        let (_, theirs) = get_json(&app, &riley, "/api/v1/appointments").await;
+        let kept = theirs["appointments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == gid.as_str())
+            .cloned()
+            .expect("Riley keeps the group");
+        assert_eq!(kept["status"], "booked", "{kept}");
+        assert_eq!(kept["clients"].as_array().unwrap().len(), 2, "{kept}");
+        // Taylor is no longer in it: a second cancel finds nothing of Taylor's.
+        let (s, v) = post_json(
+            &app,
+            &taylor,
+            &format!("/api/v1/appointments/{gid}/cancel"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(s, 404, "{v}");
+        // Only Taylor's history shows the leaving.
+        let taylor_id = client_id(&app, "Taylor Brooks").await;
+        let events = app.state.store.audit_events(0, 100_000).await.unwrap();
+        let left: Vec<_> = events
+            .iter()
+            .filter(|e| e.action.starts_with("appointment.left_group"))
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(left[0].client_id, Some(taylor_id));
+    }
+);

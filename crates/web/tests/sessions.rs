@@ -513,3 +513,29 @@ for_both_backends!(
         }
     }
 );
+
+for_both_backends!(
+    a_clinician_taken_off_the_care_team_loses_the_session_at_once,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let page = format!("/sessions/{id}");
+        assert_eq!(app.page(&dana, &page).await.0, 200);
+        let alex = client_id(&app, "Alex Rivera").await;
+        let dana_id = common::user_id(&app, "Dana Whitfield").await;
+        app.state
+            .store
+            .remove_from_care_team(alex, dana_id)
+            .await
+            .unwrap();
+        for path in [
+            page.clone(),
+            format!("{page}/record"),
+            format!("{page}/room"),
+            format!("{page}/status"),
+            format!("/appointments/{id}/cancel"),
+        ] {
+            assert_eq!(app.page(&dana, &path).await.0, 404, "{path}");
+        }
+    }
+);

@@ -1799,6 +1799,7 @@ booking-error-pick = Please choose a time.
 booking-error-clinician = Please choose one of your clinicians.
 booking-error-too-late = The session has already started: it can no longer be cancelled or moved.
 booking-error-not-booked = This appointment was already cancelled or moved.
+booking-error-group-move = A group session is moved by your clinician. Cancelling takes only you out of the group; the others keep their session.
 feed-title = Calendar feed
 feed-intro = A private address your calendar app can subscribe to. It shows your appointments' times and join links only: "Appointment with" the practice, nothing about the session.
 feed-shown-once = Copy this address now: it is shown only once. Anyone with it can see your appointment times.

@@ -135,6 +135,11 @@ fn api_error(e: BookError) -> ApiError {
             "not_booked",
             "This appointment was already cancelled or moved.".into(),
         ),
+        BookError::GroupMove => (
+            StatusCode::CONFLICT,
+            "group_session",
+            "A group session is moved by its clinician; cancelling takes only you out of it.".into(),
+        ),
         BookError::NotFound => return ApiError::not_found(),
         e => {
             tracing::error!(error = %e, "booking api");

@@ -109,6 +109,9 @@ pub enum BookError {
     TooLate,
     #[error("already cancelled or moved")]
     NotBooked,
+    /// A client may leave a group session but not move it for everyone.
+    #[error("a group session is moved by its clinician")]
+    GroupMove,
     #[error(transparent)]
     Docs(#[from] DocError),
     #[error(transparent)]
@@ -367,7 +370,15 @@ pub async fn visible_to(
         .ok_or(BookError::NotFound)?
         .appointment;
     let mine = match who.role {
-        Role::Clinician => a.clinician == who.user_id,
+        Role::Clinician if a.clinician == who.user_id => {
+            // Still on the care team of each client (a removal ends the access).
+            let mut all = true;
+            for c in &a.clients {
+                let r = crate::auth::care::relation(state, who, *c).await?;
+                all &= matches!(r, crate::auth::care::Relation::CareTeam(_));
+            }
+            all
+        }
         Role::Client => match state.store.client_by_user(who.user_id).await? {
             Some(c) => a.has_client(c.id),
             None => false,
@@ -432,6 +443,9 @@ pub async fn cancel(
     };
     let now = state.clock.now();
     let by = who.user_id;
+    if who.role == Role::Client && a.clients.len() > 1 {
+        return leave_group(state, who, a, late).await;
+    }
     let mut refused = false;
     let updated = appointments::update(state, id, by, |a| {
         if a.is_booked() {
@@ -464,6 +478,58 @@ pub async fn cancel(
     Ok(updated)
 }
 
+/// A client cancels their place in a group: they leave it, the others keep the session.
+/// What they get back is the appointment as it now stands for them: cancelled.
+async fn leave_group(
+    state: &AppState,
+    who: &Identity,
+    a: Appointment,
+    late: bool,
+) -> Result<Appointment, BookError> {
+    let me = state
+        .store
+        .client_by_user(who.user_id)
+        .await?
+        .ok_or(BookError::NotFound)?
+        .id;
+    let mut gone = false;
+    appointments::update(state, a.id, who.user_id, |ap| {
+        gone = !ap.has_client(me) || !ap.is_booked();
+        ap.clients.retain(|c| *c != me);
+        ap.locations.retain(|(c, _)| *c != me);
+        ap.session.admitted.retain(|c| *c != me);
+    })
+    .await?
+    .ok_or(BookError::NotFound)?;
+    if gone {
+        return Err(BookError::NotBooked);
+    }
+    state
+        .audit
+        .record(
+            By::User(who.user_id, who.role),
+            if late {
+                "appointment.left_group_late"
+            } else {
+                "appointment.left_group"
+            },
+            Some(me),
+            &format!("appointment:{}", a.id),
+        )
+        .await?;
+    let now = state.clock.now();
+    Ok(Appointment {
+        clients: vec![me],
+        locations: a.locations.into_iter().filter(|(c, _)| *c == me).collect(),
+        status: AppointmentStatus::Cancelled {
+            at: now,
+            by: who.user_id,
+            late,
+        },
+        ..a
+    })
+}
+
 /// Moves an appointment of `who`'s to `start` (same clients, places and session type): a new
 /// appointment that names the old one, which is marked rescheduled (late or not).
 pub async fn reschedule(
@@ -475,6 +541,9 @@ pub async fn reschedule(
     let old = visible_to(state, who, id).await?;
     if !old.is_booked() {
         return Err(BookError::NotBooked);
+    }
+    if who.role == Role::Client && old.clients.len() > 1 {
+        return Err(BookError::GroupMove);
     }
     let late = match judge(state, &old).await? {
         Cancellation::TooLate => return Err(BookError::TooLate),
@@ -508,15 +577,33 @@ pub async fn reschedule(
     let new = book_replacing(state, who, &req, Some(&old)).await?;
     let now = state.clock.now();
     let by = who.user_id;
+    let mut still_booked = false;
     appointments::update(state, id, by, |a| {
-        a.status = AppointmentStatus::Rescheduled {
-            at: now,
-            by,
-            to: new.id,
-            late,
-        };
+        still_booked = a.is_booked();
+        if still_booked {
+            a.status = AppointmentStatus::Rescheduled {
+                at: now,
+                by,
+                to: new.id,
+                late,
+            };
+        }
     })
     .await?;
+    if !still_booked {
+        // Cancelled or moved meanwhile (by the other side): that change stands, and the new
+        // booking made for this one is withdrawn.
+        appointments::update(state, new.id, by, |a| {
+            a.status = AppointmentStatus::Cancelled {
+                at: now,
+                by,
+                late: false,
+            };
+        })
+        .await?;
+        free_ledger(state, &new, by).await?;
+        return Err(BookError::NotBooked);
+    }
     Ok(new)
 }
 

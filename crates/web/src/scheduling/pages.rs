@@ -172,6 +172,7 @@ fn error_words(tr: &Tr, e: &BookError) -> Option<String> {
         BookError::UnknownLocation => "booking-error-location",
         BookError::TooLate => "booking-error-too-late",
         BookError::NotBooked => "booking-error-not-booked",
+        BookError::GroupMove => "booking-error-group-move",
         BookError::NotFound | BookError::Docs(_) | BookError::Store(_) | BookError::Page(_) => {
             return None
         }
