@@ -299,7 +299,8 @@ for_both_backends!(
             status(&app, &dana, &id).await;
         }
         let room = format!("/sessions/{id}/room");
-        for what in ["connection_lost", "reconnected"] {
+        // The same note twice in a row (a page repeating itself) is noted once.
+        for what in ["connection_lost", "connection_lost", "reconnected"] {
             let (s, _, _) = post(
                 &app,
                 &alex,

@@ -125,6 +125,7 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
     // Subscribe before anything else, so nothing published from now on is missed.
     let mut events = state.events.subscribe();
     let mut watching: HashMap<ThreadId, ClientId> = HashMap::new();
+    let mut budget = FrameBudget::default();
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.tick().await; // the first tick is immediate; the session was just checked
     loop {
@@ -132,7 +133,7 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
             frame = ws.recv() => {
                 let reply = match frame {
                     Some(Ok(Message::Text(text))) => {
-                        on_text(&state, &who, &mut watching, video, text.as_str()).await
+                        on_text(&state, &who, &mut watching, video, &mut budget, text.as_str()).await
                     }
                     Some(Ok(Message::Binary(_))) => {
                         vec![text_of(&error("bad_request", "Frames are JSON text."))]
@@ -199,6 +200,7 @@ async fn on_text(
     who: &Identity,
     watching: &mut HashMap<ThreadId, ClientId>,
     video: &mut Video,
+    budget: &mut FrameBudget,
     text: &str,
 ) -> Vec<String> {
     let frame: serde_json::Value = match serde_json::from_str(text) {
@@ -206,12 +208,42 @@ async fn on_text(
         Err(_) => return vec![text_of(&error("bad_request", "Frames are JSON objects."))],
     };
     let kind = frame.get("type").and_then(|t| t.as_str()).unwrap_or("");
+    // Signals have their own, larger budget (`signal`); every other frame may write an audit
+    // event (a watch, a join), so a page gets only what it could need.
+    if kind != "signal" && !budget.spend() {
+        return vec![text_of(&error("too_many", "Too many requests; slow down."))];
+    }
     if signal::TYPES.contains(&kind) {
         let out = video.on_frame(state, who, frame).await;
         return out.iter().map(text_of).collect();
     }
     let out = on_frame(state, who, watching, frame).await;
     out.iter().map(text_of).collect()
+}
+
+/// Frames other than signals one socket may send in [`FRAME_WINDOW`].
+const FRAMES_PER_WINDOW: u32 = 30;
+const FRAME_WINDOW: Duration = Duration::from_secs(10);
+
+#[derive(Default)]
+struct FrameBudget {
+    window_start: Option<tokio::time::Instant>,
+    spent: u32,
+}
+
+impl FrameBudget {
+    fn spend(&mut self) -> bool {
+        let now = tokio::time::Instant::now();
+        match self.window_start {
+            Some(t) if now.duration_since(t) < FRAME_WINDOW => {}
+            _ => {
+                self.window_start = Some(now);
+                self.spent = 0;
+            }
+        }
+        self.spent += 1;
+        self.spent <= FRAMES_PER_WINDOW
+    }
 }
 
 async fn close_session_ended(mut ws: WebSocket) {
@@ -266,19 +298,23 @@ async fn subscribe(
         Err(_) => return not_found(),
     };
     let client = access.thread.client_id;
-    // Watching a thread is a look at the client's record: it shows in their access history.
-    if let Err(e) = state
-        .audit
-        .record(
-            By::User(who.user_id, who.role),
-            "thread.watch",
-            Some(client),
-            &format!("thread:{id}"),
-        )
-        .await
-    {
-        tracing::error!(error = %e, "could not audit a thread watch");
-        return vec![error("internal", "Please try again.")];
+    // Watching a thread is a look at the client's record: it shows in their access history
+    // (once per socket: asking again on the same one is not a new look).
+    let again = watching.contains_key(&id);
+    if !again {
+        if let Err(e) = state
+            .audit
+            .record(
+                By::User(who.user_id, who.role),
+                "thread.watch",
+                Some(client),
+                &format!("thread:{id}"),
+            )
+            .await
+        {
+            tracing::error!(error = %e, "could not audit a thread watch");
+            return vec![error("internal", "Please try again.")];
+        }
     }
     watching.insert(id, client);
     let mut out = vec![Outgoing::Subscribed { thread: id }];

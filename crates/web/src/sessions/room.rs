@@ -223,6 +223,9 @@ pub struct ProblemForm {
     what: String,
 }
 
+/// Technical problems one session's record holds at most.
+pub const MAX_PROBLEMS: usize = 200;
+
 /// `POST /sessions/{id}/problems` (`what=connection_lost|reconnected|switched_to_audio|
 /// switched_to_video`): noted on the session record with who and when, and audited. The room
 /// script calls it; it answers 204.
@@ -242,6 +245,24 @@ pub async fn problem(
         ));
     };
     let who = access.actor.user_id;
+    // The record stays readable: a person's same note twice in a row is one note, and a
+    // session holds at most MAX_PROBLEMS (a script repeating itself cannot grow it).
+    let problems = &access.appointment.session.problems;
+    if problems
+        .iter()
+        .rev()
+        .find(|p| p.who == who)
+        .map(|p| p.what.as_str())
+        == Some(what)
+    {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    if problems.len() >= MAX_PROBLEMS {
+        return Err(PageError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "error-too-many",
+        ));
+    }
     appointments::update(&state, access.appointment.id, who, |ap| {
         ap.session
             .problems
