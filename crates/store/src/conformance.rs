@@ -1812,32 +1812,6 @@ pub async fn sealed_client_documents_round_trip_and_need_the_client(s: &dyn Stor
     );
 }
 
-#[cfg(test)]
-mod tests {
-    /// A conformance function missing from the macro would silently never run.
-    #[test]
-    fn every_conformance_function_is_run_by_the_macro() {
-        let src = include_str!("conformance.rs");
-        let (macro_part, rest) = src
-            .split_once("macro_rules! __conformance_tests")
-            .expect("macro");
-        let needle = ["pub async fn", " "].concat();
-        let mut count = 0;
-        for chunk in rest.split(needle.as_str()).skip(1) {
-            let name: String = chunk
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            assert!(
-                macro_part.contains(&format!("            {name},\n")),
-                "{name} is not listed in conformance_tests!"
-            );
-            count += 1;
-        }
-        assert!(count >= 25, "found only {count} conformance functions");
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The change stamp (issue 7, speed): what the web layer keeps in memory is only used while it
 // has not moved.
@@ -2034,4 +2008,30 @@ pub async fn a_threads_client_is_found_without_its_messages(s: &dyn Store) {
     let (zoe, _, thread) = thread_with_clinician(s).await;
     assert_eq!(s.thread_client(thread).await.unwrap(), zoe);
     assert_not_found(s.thread_client(ThreadId(Uuid::new_v4())).await, "thread");
+}
+
+#[cfg(test)]
+mod tests {
+    /// A conformance function missing from the macro would silently never run.
+    #[test]
+    fn every_conformance_function_is_run_by_the_macro() {
+        let src = include_str!("conformance.rs");
+        let (macro_part, rest) = src
+            .split_once("macro_rules! __conformance_tests")
+            .expect("macro");
+        let needle = ["pub async fn", " "].concat();
+        let mut count = 0;
+        for chunk in rest.split(needle.as_str()).skip(1) {
+            let name: String = chunk
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            assert!(
+                macro_part.contains(&format!("            {name},\n")),
+                "{name} is not listed in conformance_tests!"
+            );
+            count += 1;
+        }
+        assert!(count >= 25, "found only {count} conformance functions");
+    }
 }
