@@ -483,6 +483,21 @@ async fn ice_servers_come_with_turn_credentials_only_for_those_in_the_room() {
     let (s, v) = common::get_json(&app, &jordan, &format!("/api/v1/sessions/{id}/ice")).await;
     assert_eq!(s, 404);
     assert_error_shape(&v, "not_found");
+    // Dana's group is three hours away: before its check-in opens there is no room, and no
+    // TURN credentials, even for her.
+    let later = alcove_web::scheduling::appointments::of_client(
+        &app.state,
+        client_id(&app, "Jordan Lee").await,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|a| a.clients.len() == 3)
+    .expect("the demo's group with Jordan")
+    .id;
+    let (s, v) = common::get_json(&app, &dana, &format!("/api/v1/sessions/{later}/ice")).await;
+    assert_eq!(s, 403, "{v}");
+    assert_error_shape(&v, "not_admitted");
 }
 
 for_both_backends!(

@@ -198,9 +198,11 @@ impl SessionAccess {
         is_open(&self.appointment, now)
     }
 
-    /// The room: the clinician, and clients the clinician admitted, while the session is open.
+    /// The room: the clinician, and clients the clinician admitted, while the session is open
+    /// and not before check-in opens (so nobody, the clinician included, holds a room or its
+    /// TURN credentials for a session weeks away).
     pub fn may_enter(&self, now: DateTime<Utc>) -> bool {
-        self.open(now) && self.admitted()
+        self.open(now) && self.admitted() && now >= check_in_opens_at(&self.appointment)
     }
 
     pub fn by(&self) -> By {
