@@ -124,10 +124,21 @@ impl Config {
                 .map_err(|why| ConfigError::Bad { key: "sms", why })?;
         }
         if let Some(v) = &self.ice_servers {
-            alcove_web::sessions::ice::parse_ice_servers(v).map_err(|why| ConfigError::Bad {
-                key: "ice_servers",
-                why,
+            let servers = alcove_web::sessions::ice::parse_ice_servers(v).map_err(|why| {
+                ConfigError::Bad {
+                    key: "ice_servers",
+                    why,
+                }
             })?;
+            // A TURN server without credentials makes browsers refuse the whole list, so no
+            // video would connect: say so at start-up instead.
+            if servers.iter().any(|u| u.is_turn()) && self.turn_secret.is_none() {
+                return Err(ConfigError::Bad {
+                    key: "turn_secret",
+                    why: "is needed for the turn: servers in ice_servers (TURN REST credentials)"
+                        .into(),
+                });
+            }
         }
         if self
             .turn_secret
@@ -333,6 +344,18 @@ mod tests {
             e.contains("ice_servers") && e.contains("http://turn.example.org"),
             "{e}"
         );
+        // A TURN server needs the secret; STUN alone does not.
+        let no_secret = Config {
+            ice_servers: Some("stun:stun.example.org:3478, turn:turn.example.org:3478".into()),
+            ..Config::default()
+        };
+        let e = no_secret.validate().unwrap_err().to_string();
+        assert!(e.contains("turn_secret"), "{e}");
+        let stun_only = Config {
+            ice_servers: Some("stun:stun.example.org:3478".into()),
+            ..Config::default()
+        };
+        assert!(stun_only.validate().is_ok());
     }
 
     #[test]
