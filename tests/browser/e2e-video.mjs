@@ -68,7 +68,11 @@ try {
   log('checked in; the clinician admits');
   await admit(host, id, plan.clients);
   const admittedAt = Date.now();
-  await Promise.all([enterAsHost(host, id), ...clients.map(enterFromWaitingRoom)]);
+  // When each page is in its room (the host loads it; the clients hear of the admission first).
+  const inRoom = await Promise.all(
+    [enterAsHost(host, id), ...clients.map(enterFromWaitingRoom)].map((p) => p.then(() => Date.now() - admittedAt)),
+  );
+  log(`in the room after (ms): ${inRoom.join(', ')}`);
   const pages = [host, ...clients];
   let connectedAt;
   try {

@@ -125,7 +125,14 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     for (const [id, e] of peers) {
       if (e.info.user === info.user && id !== info.id) dropPeer(id);
     }
-    if (peers.has(info.id)) return peers.get(info.id);
+    if (peers.has(info.id)) {
+      const known = peers.get(info.id);
+      // Two pages that joined at the same moment each hear of the other first as someone
+      // arriving (no call) and then as someone present (call): the call must not be lost, or
+      // neither side offers. If both offer, perfect negotiation (polite/impolite) settles it.
+      if (info.call) addTracks(known);
+      return known;
+    }
     const pc = new RTCPeerConnection({ iceServers });
     const entry = {
       pc,

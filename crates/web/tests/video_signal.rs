@@ -414,3 +414,25 @@ for_both_backends!(
         assert_eq!(next(&mut alex).await["type"], "changed");
     }
 );
+
+for_both_backends!(
+    a_socket_repeating_frames_is_told_to_slow_down_before_it_can_flood_the_audit_log,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let session = group_session(&app, &["Alex Rivera"]).await;
+        let id = session.to_string();
+        let mut alex = socket_of(&app, &clock, "Alex Rivera").await;
+        let mut refused = 0;
+        for _ in 0..40 {
+            send(&mut alex, json!({"type": "watch", "session": id})).await;
+            let reply = next(&mut alex).await;
+            match reply["type"].as_str() {
+                Some("watching") => {}
+                Some("error") if reply["code"] == "too_many" => refused += 1,
+                _ => panic!("unexpected {reply}"),
+            }
+        }
+        // 30 frames in 10 s are a page's; the rest are refused.
+        assert_eq!(refused, 10);
+    }
+);

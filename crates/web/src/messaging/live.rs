@@ -221,30 +221,9 @@ async fn on_text(
     out.iter().map(text_of).collect()
 }
 
-/// Frames other than signals one socket may send in [`FRAME_WINDOW`].
+/// Frames other than signals one socket may send in 10 s.
 const FRAMES_PER_WINDOW: u32 = 30;
-const FRAME_WINDOW: Duration = Duration::from_secs(10);
-
-#[derive(Default)]
-struct FrameBudget {
-    window_start: Option<tokio::time::Instant>,
-    spent: u32,
-}
-
-impl FrameBudget {
-    fn spend(&mut self) -> bool {
-        let now = tokio::time::Instant::now();
-        match self.window_start {
-            Some(t) if now.duration_since(t) < FRAME_WINDOW => {}
-            _ => {
-                self.window_start = Some(now);
-                self.spent = 0;
-            }
-        }
-        self.spent += 1;
-        self.spent <= FRAMES_PER_WINDOW
-    }
-}
+type FrameBudget = signal::FrameBudget<FRAMES_PER_WINDOW>;
 
 async fn close_session_ended(mut ws: WebSocket) {
     let _ = ws

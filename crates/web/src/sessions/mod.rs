@@ -391,16 +391,11 @@ pub async fn seed_demo_sessions(state: &AppState) -> Result<(), String> {
     fn err(e: &dyn std::fmt::Display) -> String {
         format!("demo sessions: {e}")
     }
-    let Some(dana) = state
-        .store
-        .user_by_email(
-            &"dana.whitfield@alcove-demo.example"
-                .parse()
-                .map_err(|e| format!("{e:?}"))?,
-        )
-        .await
-        .map_err(|e| err(&e))?
-    else {
+    let user = |email: &'static str| async move {
+        let email = email.parse().map_err(|e| format!("{e:?}"))?;
+        state.store.user_by_email(&email).await.map_err(|e| err(&e))
+    };
+    let Some(dana) = user("dana.whitfield@alcove-demo.example").await? else {
         return Ok(());
     };
     if !appointments::of_clinician(state, dana.id)
@@ -448,16 +443,7 @@ pub async fn seed_demo_sessions(state: &AppState) -> Result<(), String> {
         .into_iter()
         .map(|(c, k, at)| (dana.id, c, k, at))
         .collect();
-    if let Some(samuel) = state
-        .store
-        .user_by_email(
-            &"samuel.okafor@alcove-demo.example"
-                .parse()
-                .map_err(|e| format!("{e:?}"))?,
-        )
-        .await
-        .map_err(|e| err(&e))?
-    {
+    if let Some(samuel) = user("samuel.okafor@alcove-demo.example").await? {
         let mut his = Vec::new();
         for email in [
             "riley.chen@alcove-demo.example",

@@ -198,6 +198,29 @@ async fn check(
     Err(refusal(why))
 }
 
+/// At most `LIMIT` frames of a kind per [`WINDOW`] on one socket (a page needs far fewer; a
+/// script repeating itself is refused with `too_many`).
+#[derive(Default)]
+pub struct FrameBudget<const LIMIT: u32> {
+    window_start: Option<Instant>,
+    spent: u32,
+}
+
+impl<const LIMIT: u32> FrameBudget<LIMIT> {
+    pub fn spend(&mut self) -> bool {
+        let now = Instant::now();
+        match self.window_start {
+            Some(t) if now.duration_since(t) < WINDOW => {}
+            _ => {
+                self.window_start = Some(now);
+                self.spent = 0;
+            }
+        }
+        self.spent += 1;
+        self.spent <= LIMIT
+    }
+}
+
 /// One socket's part in a session's video.
 struct InSession {
     session: AppointmentId,
@@ -212,8 +235,7 @@ pub struct Video {
     current: Option<InSession>,
     /// The session whose changes this page hears of (one at a time).
     watched: Option<AppointmentId>,
-    window_start: Option<Instant>,
-    sent_in_window: u32,
+    signals: FrameBudget<SIGNALS_PER_WINDOW>,
 }
 
 impl Video {
@@ -340,7 +362,7 @@ impl Video {
         else {
             return vec![error("not_found", "No such peer in this session.")];
         };
-        if !self.within_budget() {
+        if !self.signals.spend() {
             return vec![error("too_many", "Too many signals; slow down.")];
         }
         // Admission can be withdrawn and the session ended at any moment: check every time.
@@ -359,19 +381,6 @@ impl Video {
             return vec![error("internal", "Please try again.")];
         }
         vec![]
-    }
-
-    fn within_budget(&mut self) -> bool {
-        let now = Instant::now();
-        match self.window_start {
-            Some(t) if now.duration_since(t) < WINDOW => {}
-            _ => {
-                self.window_start = Some(now);
-                self.sent_in_window = 0;
-            }
-        }
-        self.sent_in_window += 1;
-        self.sent_in_window <= SIGNALS_PER_WINDOW
     }
 
     /// After a refusal of someone who was in: they are out, and the others hear they left.
