@@ -11,8 +11,10 @@
 // `alcove:reconnect` (the `#reconnect` button).
 //
 // Each pair of peers negotiates with the "perfect negotiation" pattern (W3C WebRTC 1.0,
-// section 10.7): the newcomer calls those already there; if both offer at once, the polite
-// one (the smaller peer id) rolls back. Tests read `window.alcoveVideo`.
+// section 10.7): of each pair the page with the smaller peer id calls (so pages that join at
+// the same moment neither both offer nor both wait); if both ever offer at once (a later
+// renegotiation), the polite one (the smaller peer id) rolls back. Tests read
+// `window.alcoveVideo`.
 const root = document.getElementById('peers');
 
 if (root && root.dataset.session && 'RTCPeerConnection' in window) {
@@ -125,14 +127,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     for (const [id, e] of peers) {
       if (e.info.user === info.user && id !== info.id) dropPeer(id);
     }
-    if (peers.has(info.id)) {
-      const known = peers.get(info.id);
-      // Two pages that joined at the same moment each hear of the other first as someone
-      // arriving (no call) and then as someone present (call): the call must not be lost, or
-      // neither side offers. If both offer, perfect negotiation (polite/impolite) settles it.
-      if (info.call) addTracks(known);
-      return known;
-    }
+    if (peers.has(info.id)) return peers.get(info.id);
     const pc = new RTCPeerConnection({ iceServers });
     const entry = {
       pc,
@@ -175,8 +170,11 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
         connectionLost('peer');
       }
     };
-    // The newcomer calls: adding tracks starts the negotiation.
-    if (info.call) addTracks(entry);
+    // Exactly one of each pair calls, the one whose peer id sorts first, whoever came first:
+    // pages that join at the same moment hear of each other twice (as arriving and as
+    // present), and a rule both sides work out alike never has both offer or both wait.
+    // Adding tracks starts the negotiation; the other side adds its own when it answers.
+    if (me && me < info.id) addTracks(entry);
     return entry;
   }
 

@@ -13,7 +13,7 @@
 //! | page   | `leave`  | `session`                       | leave the session's video |
 //! | page   | `watch`  | `session`                       | hear when the session changes (waiting room, clinician's view) |
 //! | server | `joined` | `session`, `peer`               | you are in, as peer `peer` (a new id on every join) |
-//! | server | `peers`  | `session`, `peers`: [{`id`,`user`,`name`,`role`,`call`}] | these peers are in the session; `call: true`: you make the offer to it |
+//! | server | `peers`  | `session`, `peers`: [{`id`,`user`,`name`,`role`,`call`}] | these peers are in the session; `call: true`: it was there before you (the pages decide who offers by peer id order, so a pair never both offers) |
 //! | server | `signal` | `session`, `from`, `data`       | signalling from peer `from` |
 //! | server | `left`   | `session`, `peer`, `dropped`    | that peer left; `dropped`: it lost its connection (no goodbye) |
 //! | server | `ended`  | `session`, `code`               | you are out: `session_ended`, `not_admitted`, … |
@@ -81,7 +81,9 @@ pub struct PeerInfo {
     pub user: UserId,
     pub name: String,
     pub role: Role,
-    /// Whether the receiving page makes the offer (the newcomer calls those already there).
+    /// Whether this peer was there before the receiving page (true) or has just arrived.
+    /// Who offers is the pages' rule (the smaller peer id), not this flag: two pages joining
+    /// at the same moment each hear of the other both ways.
     pub call: bool,
 }
 
