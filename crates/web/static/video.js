@@ -31,6 +31,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
   let me = null; // our peer id in the session, fresh on every join
   let local = null; // MediaStream
   let iceServers = [];
+  let iceTransportPolicy = 'all'; // 'relay' in a group with TURN: clients never see each other's addresses
   let lost = false; // the fallback is showing
   let leaving = false; // the page is going away or the session ended
   let wanted = true; // whether we should be in the session (false after a deliberate leave)
@@ -53,7 +54,11 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
         credentials: 'same-origin',
         headers: { accept: 'application/json' },
       });
-      if (r.ok) iceServers = (await r.json()).ice_servers || [];
+      if (r.ok) {
+        const config = await r.json();
+        iceServers = config.ice_servers || [];
+        iceTransportPolicy = config.ice_transport_policy === 'relay' ? 'relay' : 'all';
+      }
     } catch {
       iceServers = [];
     }
@@ -128,7 +133,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       if (e.info.user === info.user && id !== info.id) dropPeer(id);
     }
     if (peers.has(info.id)) return peers.get(info.id);
-    const pc = new RTCPeerConnection({ iceServers });
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy });
     const entry = {
       pc,
       info,

@@ -498,6 +498,25 @@ async fn ice_servers_come_with_turn_credentials_only_for_those_in_the_room() {
     let (s, v) = common::get_json(&app, &dana, &format!("/api/v1/sessions/{later}/ice")).await;
     assert_eq!(s, 403, "{v}");
     assert_error_shape(&v, "not_admitted");
+    // A one-to-one session may connect directly...
+    let (_, v) = common::get_json(&app, &dana, &format!("/api/v1/sessions/{id}/ice")).await;
+    assert_eq!(v["ice_transport_policy"], "all", "{v}");
+    // ...but in a group (Samuel's, starting now) every connection goes through TURN, so the
+    // clients never learn each other's network addresses.
+    let group = alcove_web::scheduling::appointments::of_client(
+        &app.state,
+        client_id(&app, "Riley Chen").await,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|a| a.clients.len() == 3)
+    .expect("Samuel's group")
+    .id;
+    let samuel = token_of(&app, &clock, "Samuel Okafor").await;
+    let (s, v) = common::get_json(&app, &samuel, &format!("/api/v1/sessions/{group}/ice")).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["ice_transport_policy"], "relay", "{v}");
 }
 
 for_both_backends!(

@@ -74,6 +74,9 @@ pub struct IceConfig {
     pub ice_servers: Vec<IceServer>,
     /// When the TURN credentials stop working (RFC 3339); ask again after that.
     pub expires_at: DateTime<Utc>,
+    /// Pass as `iceTransportPolicy`: `relay` in a group when a TURN server is configured, so
+    /// the clients of a group never learn each other's network addresses; `all` otherwise.
+    pub ice_transport_policy: &'static str,
 }
 
 /// TURN credentials last until an hour after the session's scheduled end (or an hour from
@@ -84,6 +87,7 @@ pub fn ice_config(
     user: &str,
     now: DateTime<Utc>,
     session_end: DateTime<Utc>,
+    group: bool,
 ) -> IceConfig {
     let expires_at = now.max(session_end) + Duration::hours(1);
     let stun: Vec<String> = servers
@@ -104,6 +108,7 @@ pub fn ice_config(
             credential: None,
         });
     }
+    let relay = group && secret.is_some() && !turn.is_empty();
     if !turn.is_empty() {
         let cred = secret
             .map(|s| alcove_crypto::turn::turn_credential(&s.0, user, expires_at.timestamp()));
@@ -116,6 +121,7 @@ pub fn ice_config(
     IceConfig {
         ice_servers,
         expires_at,
+        ice_transport_policy: if relay { "relay" } else { "all" },
     }
 }
 
@@ -146,6 +152,7 @@ pub async fn ice(
         &access.actor.user_id.to_string(),
         now,
         access.appointment.end,
+        access.appointment.is_group(),
     )))
 }
 
@@ -179,7 +186,11 @@ mod tests {
             .to_utc();
         let end = now + Duration::minutes(50);
         let secret = TurnSecret(b"north-wind".to_vec());
-        let c = ice_config(&servers, Some(&secret), "u1", now, end);
+        let c = ice_config(&servers, Some(&secret), "u1", now, end, false);
+        assert_eq!(c.ice_transport_policy, "all");
+        // A group with TURN relays, so clients never see each other's addresses.
+        let g = ice_config(&servers, Some(&secret), "u1", now, end, true);
+        assert_eq!(g.ice_transport_policy, "relay");
         assert_eq!(c.expires_at, end + Duration::hours(1));
         assert_eq!(c.ice_servers[0].urls, ["stun:s.example.org"]);
         assert!(c.ice_servers[0].username.is_none());
@@ -192,7 +203,11 @@ mod tests {
         assert_eq!(c.ice_servers[1].credential, Some(expected.credential));
         assert!(format!("{secret:?}").contains("redacted"));
         // Without a secret, TURN servers are listed without credentials.
-        let bare = ice_config(&servers, None, "u1", now, end);
+        let bare = ice_config(&servers, None, "u1", now, end, true);
+        assert_eq!(
+            bare.ice_transport_policy, "all",
+            "no TURN credentials: nothing to relay through"
+        );
         assert!(bare.ice_servers[1].credential.is_none());
     }
 }
