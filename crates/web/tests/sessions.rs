@@ -574,3 +574,44 @@ for_both_backends!(
         }
     }
 );
+
+for_both_backends!(
+    admission_runs_the_licence_check_again_and_refuses_when_it_no_longer_holds,
+    |backend| async move {
+        let (app, clock, id) = alex_and_dana(backend).await;
+        let alex = session_of(&app, &clock, "Alex Rivera").await;
+        let (s, _, _) = check_in(&app, &alex, &id, "US-MA").await;
+        assert_eq!(s, 303);
+        assert_eq!(status(&app, &alex, &id).await["state"], "waiting");
+        // Between the check-in and the admission, Dana's Massachusetts licence is gone from
+        // her register (it lapsed, or was recorded in error): only New York is left.
+        let dana_id = common::user_id(&app, "Dana Whitfield").await;
+        app.state
+            .store
+            .put_credentials(&alcove_store::CredentialsDoc {
+                clinician_id: dana_id,
+                document: r#"{"profession":"social_work","credentials":[
+                    {"kind":"license","jurisdiction":"US-NY","title":"LCSW","number":"654321","expires":"2027-12-31"}]}"#
+                    .into(),
+                updated_at: alcove_domain::Clock::now(clock.as_ref()),
+                updated_by: dana_id,
+            })
+            .await
+            .unwrap();
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let alex_client = client_id(&app, "Alex Rivera").await;
+        let (s, _, body) = post(
+            &app,
+            &dana,
+            &format!("/sessions/{id}"),
+            &format!("/sessions/{id}/admit/{}", alex_client.0),
+            &[],
+        )
+        .await;
+        assert_eq!(s, 409, "{body}");
+        assert!(body.contains("can no longer start"), "{body}");
+        assert_eq!(status(&app, &alex, &id).await["admitted"], false);
+        let (s, _) = app.page(&alex, &format!("/sessions/{id}/room")).await;
+        assert_eq!(s, 403);
+    }
+);

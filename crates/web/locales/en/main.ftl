@@ -1608,6 +1608,7 @@ sess-error-phone = Give a phone number we can call, such as +1 617 555 0100.
 sess-error-contact = Confirm your emergency contact, or update your emergency plan first.
 sess-error-closed = This session is over or was cancelled.
 sess-error-not-checked-in = A client can be admitted only after a check-in that allows the session.
+sess-error-no-longer-allowed = Something changed since this client checked in (a licence, a consent or an assessment), and the session can no longer start. Ask the client to check in again to see why.
 sess-host-title = Session
 sess-host-opens = Clients can check in from { $at }. This page updates when someone checks in.
 sess-host-clients = Clients and their check-in

@@ -121,10 +121,18 @@ pub async fn admit(
         return Err(PageError::new(StatusCode::CONFLICT, "sess-error-closed"));
     }
     let checkin = latest(&state, client, &a.id.to_string()).await?;
-    if !checkin.as_ref().is_some_and(|v| v.value.allowed()) {
+    let Some(checkin) = checkin.filter(|v| v.value.allowed()) else {
         return Err(PageError::new(
             StatusCode::CONFLICT,
             "sess-error-not-checked-in",
+        ));
+    };
+    // The check-in may be up to an hour old: a licence that lapsed or a readiness step undone
+    // since (a consent withdrawn, an assessment changed) stops the admission now.
+    if !still_allowed(&state, a.clinician, client, &checkin.value.location).await? {
+        return Err(PageError::new(
+            StatusCode::CONFLICT,
+            "sess-error-no-longer-allowed",
         ));
     }
     appointments::update(&state, a.id, access.actor.user_id, |ap| {
@@ -140,6 +148,33 @@ pub async fn admit(
         .record(access.by(), "session.admit", Some(client), &access.object())
         .await?;
     Ok(Redirect::to(&format!("/sessions/{}", a.id)).into_response())
+}
+
+/// Whether the clinician may still see `client` at the checked-in place, now, and the client
+/// is still ready: the check-in's own rules, run again at admission.
+async fn still_allowed(
+    state: &AppState,
+    clinician: alcove_domain::UserId,
+    client: ClientId,
+    location: &str,
+) -> Result<bool, PageError> {
+    use alcove_domain::licensure::{may_practise, Credentials, Decision, Profession};
+    let Ok(place) = location.parse::<alcove_domain::Jurisdiction>() else {
+        return Ok(false);
+    };
+    let reg = crate::licensure::registry().map_err(|_| PageError::internal())?;
+    let creds = crate::licensure::credentials_of(state, clinician)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "credentials");
+            PageError::internal()
+        })?
+        .unwrap_or_else(|| Credentials::new(Profession::SocialWork, vec![]));
+    let licensed = matches!(
+        may_practise(&creds, reg, &place, state.clock.now()),
+        Decision::Allowed { .. }
+    );
+    Ok(licensed && crate::onboarding::readiness_of(state, client).await?.ready)
 }
 
 /// `POST /sessions/{id}/end`: the clinician ends the session for everyone; every page in it
