@@ -435,3 +435,29 @@ async fn a_credential_is_not_called_lapsed_while_its_expiry_day_lasts_where_it_a
         1
     );
 }
+
+for_both_backends!(
+    an_assessment_past_its_revisit_date_shows_on_the_clinicians_dashboard,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, "2026-12-07T15:00:00Z", None, None).await;
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let (_, home) = app.page(&dana, "/home").await;
+        assert!(!home.contains("was due for review"), "nothing due yet");
+        // A year on, Alex's assessment (made at the demo's start) is past its revisit date.
+        clock.advance(chrono::Duration::days(366));
+        let dana = session_of(&app, &clock, "Dana Whitfield").await;
+        let (s, home) = app.page(&dana, "/home").await;
+        assert_eq!(s, 200);
+        let alex = common::client_id(&app, "Alex Rivera").await;
+        assert!(
+            home.contains("The appropriateness assessment of Alex Rivera was due for review"),
+            "{home}"
+        );
+        assert!(
+            home.contains(&format!("/clients/{alex}/assessment")),
+            "{home}"
+        );
+        // Samuel's clients are not on Dana's dashboard.
+        assert!(!home.contains("of Riley Chen"), "{home}");
+    }
+);

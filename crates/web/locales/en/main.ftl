@@ -276,6 +276,8 @@ liability-err-before-start = The policy cannot expire before it starts ({ $start
 notices-title = Needs your attention
 notices-open-register = Open the credentials register
 notices-open-ce = Open continuing education
+notices-open-assessment = Open the assessment
+notice-assessment-revisit = The appropriateness assessment of { $name } was due for review on { $date }: online sessions wait until it is done again.
 notice-expiring = Your { $credential } in { $place } { $days ->
     [0] expires today
     [one] expires in 1 day

@@ -518,7 +518,7 @@ pub struct Notice {
     pub kind: &'static str,
     pub text: String,
     /// Where to act on it.
-    pub href: &'static str,
+    pub href: String,
     /// The link's words.
     pub action: String,
 }
@@ -572,7 +572,7 @@ fn expiring_notice(tr: &Tr, r: &Reminder, name: Option<&str>) -> Notice {
     Notice {
         kind: "expiring",
         text,
-        href: "/credentials",
+        href: "/credentials".into(),
         action: tr.t("notices-open-register"),
     }
 }
@@ -596,7 +596,7 @@ fn lapsed_notice(tr: &Tr, l: &Lapsed, name: Option<&str>) -> Notice {
     Notice {
         kind: "lapsed",
         text,
-        href: "/credentials",
+        href: "/credentials".into(),
         action: tr.t("notices-open-register"),
     }
 }
@@ -633,7 +633,7 @@ fn cover_notices(
         return vec![Notice {
             kind: "expiring",
             text,
-            href: "/credentials/liability",
+            href: "/credentials/liability".into(),
             action,
         }];
     }
@@ -645,7 +645,7 @@ fn cover_notices(
         return vec![Notice {
             kind: "lapsed",
             text,
-            href: "/credentials/liability",
+            href: "/credentials/liability".into(),
             action,
         }];
     }
@@ -668,6 +668,26 @@ pub async fn notices_for_self(
     };
     if let Some(cover) = cover_of(state, who).await? {
         out.extend(cover_notices(tr, &cover.value, now, None));
+    }
+    // Seed 003 9-4: an appropriateness assessment past its revisit date is due again (the
+    // client's readiness has lapsed until it is).
+    for (client, on) in crate::onboarding::assessment::revisits_due(state, who)
+        .await
+        .map_err(|_| NoticeError::Data("assessment revisits".into()))?
+    {
+        let name = state.store.user_by_id(client.user_id).await?.name;
+        out.push(Notice {
+            kind: "revisit",
+            text: tr.tn(
+                "notice-assessment-revisit",
+                &[
+                    ("name", FluentValue::from(name)),
+                    ("date", FluentValue::from(on.to_string())),
+                ],
+            ),
+            href: format!("/clients/{}/assessment", client.id),
+            action: tr.t("notices-open-assessment"),
+        });
     }
     let Some(creds) = creds else {
         return Ok(out);
@@ -698,7 +718,7 @@ pub async fn notices_for_self(
                     ("date", FluentValue::from(p.renewal.to_string())),
                 ],
             ),
-            href: "/ce",
+            href: "/ce".into(),
             action: tr.t("notices-open-ce"),
         });
     }
@@ -725,7 +745,7 @@ pub async fn notices_for_admin(state: &AppState, tr: &Tr) -> Result<Vec<Notice>,
             theirs.extend(cover_notices(tr, &cover.value, now, Some(&u.name)));
         }
         out.extend(theirs.into_iter().map(|n| Notice {
-            href: "/admin/credentials",
+            href: "/admin/credentials".into(),
             action: tr.t("notices-open-register"),
             ..n
         }));
