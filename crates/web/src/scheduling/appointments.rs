@@ -121,6 +121,26 @@ pub async fn of_client(state: &AppState, client: ClientId) -> Result<Vec<Appoint
     Ok(v)
 }
 
+/// Whether `who`, the appointment's clinician, is still on the care team of every client in
+/// it: a clinician taken off a client's team loses the appointment (and its session) with the
+/// next request.
+pub async fn host_still_cares(
+    state: &AppState,
+    who: &crate::auth::Identity,
+    a: &Appointment,
+) -> Result<bool, alcove_store::StoreError> {
+    if a.clinician != who.user_id {
+        return Ok(false);
+    }
+    for c in &a.clients {
+        let r = crate::auth::care::relation(state, who, *c).await?;
+        if !matches!(r, crate::auth::care::Relation::CareTeam(_)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Tells the pages watching a session (on any instance) that it changed, so a waiting room
 /// learns of its admission at once instead of at its next poll. Best effort: the pages poll
 /// as well, so a lost event only costs time.

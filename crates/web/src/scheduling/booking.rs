@@ -370,15 +370,7 @@ pub async fn visible_to(
         .ok_or(BookError::NotFound)?
         .appointment;
     let mine = match who.role {
-        Role::Clinician if a.clinician == who.user_id => {
-            // Still on the care team of each client (a removal ends the access).
-            let mut all = true;
-            for c in &a.clients {
-                let r = crate::auth::care::relation(state, who, *c).await?;
-                all &= matches!(r, crate::auth::care::Relation::CareTeam(_));
-            }
-            all
-        }
+        Role::Clinician => appointments::host_still_cares(state, who, &a).await?,
         Role::Client => match state.store.client_by_user(who.user_id).await? {
             Some(c) => a.has_client(c.id),
             None => false,

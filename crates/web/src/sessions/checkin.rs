@@ -335,6 +335,26 @@ pub async fn page(
     Ok((status, render(&page)?).into_response())
 }
 
+/// The licensure engine's decision for `clinician` seeing a client at `place` at `at` (the
+/// check-in's rule; admission runs it again).
+pub async fn licensure_at(
+    state: &AppState,
+    clinician: alcove_domain::UserId,
+    place: &alcove_domain::Jurisdiction,
+    at: DateTime<Utc>,
+) -> Result<Decision, PageError> {
+    let reg = registry().map_err(|_| PageError::internal())?;
+    let creds = credentials_of(state, clinician).await.map_err(|e| {
+        tracing::error!(error = %e, "credentials");
+        PageError::internal()
+    })?;
+    // No credentials on file: nothing covers anywhere, and the reason says so.
+    let creds = creds.unwrap_or_else(|| Credentials::new(Profession::SocialWork, vec![]));
+    Ok(alcove_domain::licensure::may_practise(
+        &creds, reg, place, at,
+    ))
+}
+
 /// `POST /sessions/{id}/check-in`.
 pub async fn submit(
     access: SessionAccess,
@@ -363,16 +383,7 @@ pub async fn submit(
         Err(errors) => return page(access, c, state, Some((f, errors))).await,
     };
     // Standard 5: licensed where the client is now, at this instant.
-    let reg = registry().map_err(|_| PageError::internal())?;
-    let creds = credentials_of(&state, a.clinician).await.map_err(|e| {
-        tracing::error!(error = %e, "credentials");
-        PageError::internal()
-    })?;
-    let decision = match &creds {
-        Some(cr) => checkin.licensure(cr, reg, now),
-        // No credentials on file: nothing covers anywhere, and the reason says so.
-        None => checkin.licensure(&Credentials::new(Profession::SocialWork, vec![]), reg, now),
-    };
+    let decision = licensure_at(&state, a.clinician, &checkin.location, now).await?;
     let readiness = crate::onboarding::readiness_of(&state, client.id).await?;
     let (_, _, _, contact) = plan_defaults(&state, &client).await?;
     let record = CheckInRecord {

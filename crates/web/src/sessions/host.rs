@@ -158,22 +158,12 @@ async fn still_allowed(
     client: ClientId,
     location: &str,
 ) -> Result<bool, PageError> {
-    use alcove_domain::licensure::{may_practise, Credentials, Decision, Profession};
     let Ok(place) = location.parse::<alcove_domain::Jurisdiction>() else {
         return Ok(false);
     };
-    let reg = crate::licensure::registry().map_err(|_| PageError::internal())?;
-    let creds = crate::licensure::credentials_of(state, clinician)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "credentials");
-            PageError::internal()
-        })?
-        .unwrap_or_else(|| Credentials::new(Profession::SocialWork, vec![]));
-    let licensed = matches!(
-        may_practise(&creds, reg, &place, state.clock.now()),
-        Decision::Allowed { .. }
-    );
+    let decision =
+        super::checkin::licensure_at(state, clinician, &place, state.clock.now()).await?;
+    let licensed = matches!(decision, alcove_domain::licensure::Decision::Allowed { .. });
     Ok(licensed && crate::onboarding::readiness_of(state, client).await?.ready)
 }
 

@@ -143,20 +143,15 @@ impl SessionAccess {
         };
         let appointment = stored.appointment;
         let seat = match actor.role {
-            // The host must still be on the care team of every client in it: a clinician
-            // taken off a client's team loses their sessions with the next request.
-            Role::Clinician if appointment.clinician == actor.user_id => {
-                for client in &appointment.clients {
-                    match crate::auth::care::relation(state, &actor, *client).await {
-                        Ok(crate::auth::care::Relation::CareTeam(_)) => {}
-                        Ok(_) => return Err(Why::NotFound),
-                        Err(e) => {
-                            tracing::error!(error = %e, "care relation lookup failed");
-                            return Err(Why::Internal);
-                        }
+            Role::Clinician => {
+                match appointments::host_still_cares(state, &actor, &appointment).await {
+                    Ok(true) => Seat::Host,
+                    Ok(false) => return Err(Why::NotFound),
+                    Err(e) => {
+                        tracing::error!(error = %e, "care relation lookup failed");
+                        return Err(Why::Internal);
                     }
                 }
-                Seat::Host
             }
             Role::Client => match state.store.client_by_user(actor.user_id).await {
                 Ok(Some(c)) if appointment.has_client(c.id) => Seat::Client(c),
