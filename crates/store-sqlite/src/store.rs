@@ -24,7 +24,7 @@ fn one_row(affected: u64) -> Result<()> {
     }
 }
 
-fn id_text(u: uuid::Uuid) -> String {
+pub(crate) fn id_text(u: uuid::Uuid) -> String {
     u.hyphenated().to_string()
 }
 
@@ -146,7 +146,7 @@ fn message(row: &SqliteRow) -> Result<MessageRecord> {
     })
 }
 
-const AUDIT_COLUMNS: &str =
+pub(crate) const AUDIT_COLUMNS: &str =
     "seq, at, actor_id, actor_role, action, client_id, object, prev_hash, hash";
 
 fn audit_event(row: &SqliteRow) -> Result<AuditEvent> {

@@ -56,11 +56,16 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
         W: FnOnce(Vec<T>) -> F + Send + 'static,
         F: Future<Output = Result<Vec<Result<R>>>> + Send + 'static,
     {
-        let (reply, answer) = oneshot::channel();
+        let (reply, mut answer) = oneshot::channel();
         self.lock_queue().push(Job { item, reply });
-        // Take the lead in turn. By the time we have it, an earlier leader may already have
-        // written our item; then the queue holds only later items (or none), and we write those.
-        let lead = self.leader.clone().lock_owned().await;
+        // Take the lead in turn, unless an earlier leader writes our item first: then we have
+        // our answer and leave the line. (Waiting for the lead alone made every caller take it
+        // in turn, each starting a batch of whatever had just arrived: one fsync per caller.)
+        let lead = tokio::select! {
+            biased;
+            answered = &mut answer => return answered.unwrap_or_else(|_| Err(interrupted())),
+            lead = self.leader.clone().lock_owned() => lead,
+        };
         let batch: Vec<Job<T, R>> = {
             let mut q = self.lock_queue();
             let n = q.len().min(MAX_BATCH);
@@ -97,11 +102,7 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
                 }
             });
         }
-        answer.await.unwrap_or_else(|_| {
-            Err(StoreError::Backend(
-                "the write was interrupted before it was committed".into(),
-            ))
-        })
+        answer.await.unwrap_or_else(|_| Err(interrupted()))
     }
 
     fn lock_queue(&self) -> std::sync::MutexGuard<'_, Vec<Job<T, R>>> {
@@ -109,4 +110,8 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
         // are the only operations), so a poisoned lock is safe to use.
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+fn interrupted() -> StoreError {
+    StoreError::Backend("the write was interrupted before it was committed".into())
 }

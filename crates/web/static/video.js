@@ -15,6 +15,11 @@
 // the same moment neither both offer nor both wait); if both ever offer at once (a later
 // renegotiation), the polite one (the smaller peer id) rolls back. Tests read
 // `window.alcoveVideo`.
+//
+// Negotiation does not wait for the camera. Each connection has one audio and one video
+// transceiver from the start; our tracks are put on their senders (`replaceTrack`, which needs
+// no renegotiation) whenever the camera and microphone open. So a connection comes up while the
+// camera is still starting, which on a busy machine is most of the time it takes to enter.
 const root = document.getElementById('peers');
 
 if (root && root.dataset.session && 'RTCPeerConnection' in window) {
@@ -29,7 +34,8 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
   const peers = new Map();
   let ws = null;
   let me = null; // our peer id in the session, fresh on every join
-  let local = null; // MediaStream
+  // Our stream: empty until the camera and microphone open, then their tracks.
+  const local = new MediaStream();
   let iceServers = [];
   let iceTransportPolicy = 'all'; // 'relay' in a group with TURN: clients never see each other's addresses
   let lost = false; // the fallback is showing
@@ -65,22 +71,24 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
   }
 
   async function openMedia() {
+    let opened = null;
     try {
-      local = await navigator.mediaDevices.getUserMedia({ audio: true, video: !audioOnly });
+      opened = await navigator.mediaDevices.getUserMedia({ audio: true, video: !audioOnly });
     } catch {
       // No camera (or it was refused): carry on with the microphone alone.
       try {
-        local = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+        opened = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
       } catch {
-        local = new MediaStream();
         announce(words('noMedia'));
       }
     }
+    if (opened) for (const t of opened.getTracks()) local.addTrack(t);
     if (selfView) {
       selfView.muted = true;
       selfView.srcObject = local;
     }
     applyToggles();
+    for (const entry of peers.values()) attachMedia(entry);
   }
 
   // --- tiles -------------------------------------------------------------------------------
@@ -119,12 +127,30 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
 
   // --- peer connections --------------------------------------------------------------------
 
-  function addTracks(entry) {
-    if (entry.tracksAdded || !local) return;
-    entry.tracksAdded = true;
-    for (const track of local.getTracks()) entry.pc.addTrack(track, local);
-    // Always offer to receive video, even sending none (audio-only, no camera).
-    if (!local.getVideoTracks().length) entry.pc.addTransceiver('video', { direction: 'recvonly' });
+  /** The calling side's transceivers, one audio and one video, both ways from the start. */
+  function addTransceivers(entry) {
+    if (entry.pc.getTransceivers().length) return;
+    for (const kind of ['audio', 'video']) entry.pc.addTransceiver(kind, { direction: 'sendrecv', streams: [local] });
+    attachMedia(entry);
+  }
+
+  /** The answering side sends on the transceivers the offer made, as part of our stream. */
+  function sendOnOffered(entry) {
+    for (const t of entry.pc.getTransceivers()) {
+      if (t.currentDirection === 'stopped' || t.direction === 'sendrecv') continue;
+      t.direction = 'sendrecv';
+      if (t.sender.setStreams) t.sender.setStreams(local);
+    }
+    attachMedia(entry);
+  }
+
+  /** Puts our current track of each kind (or none yet) on the connection's senders. */
+  function attachMedia(entry) {
+    for (const t of entry.pc.getTransceivers()) {
+      if (t.currentDirection === 'stopped') continue;
+      const track = local.getTracks().find((x) => x.kind === t.receiver.track.kind) || null;
+      if (t.sender.track !== track) t.sender.replaceTrack(track).catch((e) => console.warn('video: track', e));
+    }
   }
 
   function addPeer(info) {
@@ -141,7 +167,6 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       polite: me < info.id,
       makingOffer: false,
       ignoreOffer: false,
-      tracksAdded: false,
       wasConnected: false,
       queue: Promise.resolve(),
     };
@@ -178,8 +203,8 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     // Exactly one of each pair calls, the one whose peer id sorts first, whoever came first:
     // pages that join at the same moment hear of each other twice (as arriving and as
     // present), and a rule both sides work out alike never has both offer or both wait.
-    // Adding tracks starts the negotiation; the other side adds its own when it answers.
-    if (me && me < info.id) addTracks(entry);
+    // Adding transceivers starts the negotiation; the other side sends on them when it answers.
+    if (me && me < info.id) addTransceivers(entry);
     return entry;
   }
 
@@ -200,10 +225,10 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       const collision = d.type === 'offer' && (entry.makingOffer || pc.signalingState !== 'stable');
       entry.ignoreOffer = !entry.polite && collision;
       if (entry.ignoreOffer) return;
-      // The answering side sends its own media too: its tracks join the offered m-lines.
-      if (d.type === 'offer') addTracks(entry);
       await pc.setRemoteDescription(d); // rolls back our own offer if we are polite
       if (d.type === 'offer') {
+        // The answering side sends its own media too, on the offered m-lines.
+        sendOnOffered(entry);
         await pc.setLocalDescription();
         signal(from, { description: pc.localDescription.toJSON() });
       }
@@ -336,7 +361,6 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     press('mute', muted);
     press('camera', cameraOff);
     press('audio-only', audioOnly);
-    if (!local) return;
     for (const t of local.getAudioTracks()) t.enabled = !muted;
     for (const t of local.getVideoTracks()) t.enabled = !cameraOff && !audioOnly;
     if (selfView) selfView.hidden = audioOnly || cameraOff || !local.getVideoTracks().length;
@@ -359,21 +383,14 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     applyToggles();
     emit('alcove:audio-only', { on: audioOnly });
     // Back to video after starting audio-only: the camera opens now and joins each call.
-    if (!audioOnly && local && !local.getVideoTracks().length) {
+    if (!audioOnly && !local.getVideoTracks().length) {
       try {
         const cam = await navigator.mediaDevices.getUserMedia({ video: true });
         const track = cam.getVideoTracks()[0];
         local.addTrack(track);
         if (selfView) selfView.srcObject = local;
-        for (const entry of peers.values()) {
-          const t = entry.pc.getTransceivers().find((x) => x.receiver.track.kind === 'video');
-          if (t) {
-            await t.sender.replaceTrack(track);
-            t.direction = 'sendrecv'; // renegotiates (perfect negotiation handles it)
-          } else {
-            entry.pc.addTrack(track, local);
-          }
-        }
+        // Every connection already has a video sender (both ways from the start).
+        for (const entry of peers.values()) attachMedia(entry);
       } catch {
         announce(words('noMedia'));
       }
@@ -393,7 +410,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     wanted = false;
     send({ type: 'leave', session });
     closeAll();
-    if (local) for (const t of local.getTracks()) t.stop();
+    for (const t of local.getTracks()) t.stop();
   });
 
   // --- for tests and the e2e measurement ------------------------------------------------------
@@ -437,8 +454,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     rejoin,
   };
 
-  (async () => {
-    await Promise.all([loadIce(), openMedia()]);
-    connect();
-  })();
+  // The camera opens while we join: connections need the ICE servers, not the media.
+  openMedia();
+  loadIce().then(connect);
 }
