@@ -45,6 +45,11 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
   let cameraOff = false;
   let audioOnly = audioOnlyAtStart;
 
+  // When each step happened (ms since the epoch), for scripts/e2e-video to say where time goes.
+  const steps = [];
+  const step = (what) => steps.push([what, Math.round(performance.timeOrigin + performance.now())]);
+  step('script');
+
   const send = (frame) => {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
   };
@@ -70,10 +75,14 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     }
   }
 
+  // In a group every page encodes one video per other participant (a mesh of up to six), so
+  // each is smaller: what a home connection and a laptop can send five times over.
+  const camera = root.dataset.group === 'true' ? { width: { ideal: 480 }, height: { ideal: 360 } } : true;
+
   async function openMedia() {
     let opened = null;
     try {
-      opened = await navigator.mediaDevices.getUserMedia({ audio: true, video: !audioOnly });
+      opened = await navigator.mediaDevices.getUserMedia({ audio: true, video: audioOnly ? false : camera });
     } catch {
       // No camera (or it was refused): carry on with the microphone alone.
       try {
@@ -83,6 +92,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       }
     }
     if (opened) for (const t of opened.getTracks()) local.addTrack(t);
+    step('media');
     if (selfView) {
       selfView.muted = true;
       selfView.srcObject = local;
@@ -194,6 +204,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       const s = pc.connectionState;
       setTileState(entry, s);
       if (s === 'connected') {
+        step(`connected ${info.name}`);
         entry.wasConnected = true;
         maybeRecovered();
       } else if (s === 'disconnected' || s === 'failed') {
@@ -247,7 +258,10 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(`${scheme}//${location.host}/ws`);
     ws = socket;
-    socket.addEventListener('open', () => send({ type: 'join', session }));
+    socket.addEventListener('open', () => {
+      step('socket');
+      send({ type: 'join', session });
+    });
     socket.addEventListener('message', (ev) => {
       let m;
       try {
@@ -258,6 +272,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
       if (m.session && m.session !== session) return;
       switch (m.type) {
         case 'joined':
+          step('joined');
           me = m.peer;
           root.dataset.peer = me;
           maybeRecovered();
@@ -385,7 +400,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     // Back to video after starting audio-only: the camera opens now and joins each call.
     if (!audioOnly && !local.getVideoTracks().length) {
       try {
-        const cam = await navigator.mediaDevices.getUserMedia({ video: true });
+        const cam = await navigator.mediaDevices.getUserMedia({ video: camera });
         const track = cam.getVideoTracks()[0];
         local.addTrack(track);
         if (selfView) selfView.srcObject = local;
@@ -417,6 +432,7 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
 
   window.alcoveVideo = {
     self: () => me,
+    steps: () => steps.slice(),
     peers: () =>
       [...peers.entries()].map(([id, e]) => ({
         id,
@@ -456,5 +472,8 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
 
   // The camera opens while we join: connections need the ICE servers, not the media.
   openMedia();
-  loadIce().then(connect);
+  loadIce().then(() => {
+    step('ice');
+    connect();
+  });
 }

@@ -40,6 +40,8 @@ struct RoomPage {
     end_rfc: String,
     now_rfc: String,
     audio_only: bool,
+    /// A group mesh: every page sends one video per other participant.
+    group: bool,
     /// The fallback agreed for this session: (the number the clinician calls, minutes to wait).
     fallback: Vec<FallbackRow>,
     other: String,
@@ -145,6 +147,7 @@ pub async fn room(
                 a.session_type.modality,
                 alcove_domain::scheduling::Modality::AudioOnly
             ),
+        group: a.is_group(),
         fallback,
         other,
         alternate: super::alternate_contact(&state, a.clinician).await,
