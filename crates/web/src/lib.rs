@@ -94,7 +94,7 @@ impl AppState {
     ) -> Self {
         let master = Arc::new(master);
         let keys = Keyring::new(master, store.clone(), clock.clone());
-        Self {
+        state::Shared {
             docs: Documents::new(store.clone(), keys.clone(), clock.clone()),
             keys,
             audit: AuditLog::new(
@@ -116,6 +116,7 @@ impl AppState {
             recent: Default::default(),
             waiting_told: Default::default(),
         }
+        .into()
     }
 }
 
