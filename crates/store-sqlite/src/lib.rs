@@ -16,13 +16,15 @@
 //! before the first read: the audit append reads the chain head and inserts after it with no
 //! other writer in between, so the chain cannot fork. (A plain `BEGIN` would take the lock only
 //! at the insert, after the head was read, and could fork the chain or fail mid-way.)
-//! Reads use a separate pool of `query_only` connections.
+//! Reads use a separate pool of `query_only` connections; the session read of every request
+//! runs on the asking thread instead, with a fallback to that pool (see `inline.rs`).
 //!
 //! A message and the audit event of its sending are written together in one transaction,
 //! and concurrent senders share transactions (group commit: one fsync for many; see
 //! `group.rs`), each answered only after the commit that holds its rows.
 
 mod group;
+mod inline;
 mod rows;
 mod store;
 
@@ -54,6 +56,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Group commit of messages with their audit events (see `group`).
     group: std::sync::Arc<group::Group>,
+    /// Blocking connections for the session read of every request (see `inline`).
+    inline: std::sync::Arc<inline::InlineReaders>,
 }
 
 /// What a connection of the store actually runs with, as SQLite reports it.
@@ -122,6 +126,7 @@ impl SqliteStore {
             writer,
             reader,
             group: Default::default(),
+            inline: std::sync::Arc::new(inline::InlineReaders::new(path)),
         })
     }
 

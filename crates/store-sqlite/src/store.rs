@@ -455,6 +455,9 @@ impl Sessions for SqliteStore {
     }
 
     async fn session_stamped(&self, token_hash: &[u8]) -> Result<Option<(SessionRecord, i64)>> {
+        if let Some(read) = self.inline.session_stamped(token_hash) {
+            return read;
+        }
         let row = sqlx::query(&format!(
             "SELECT {SESSION_COLUMNS}, (SELECT n FROM change_stamp WHERE id = 1) AS stamp \
              FROM sessions WHERE token_hash = $1"
