@@ -119,3 +119,27 @@ fn decode(
         stamp,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::InlineReaders;
+
+    /// When this path cannot read at all (here: no database there), it says so and the
+    /// store asks its async readers; it never invents an answer such as "no session".
+    #[test]
+    fn a_read_it_cannot_do_is_left_to_the_async_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = InlineReaders::new(&dir.path().join("no-such-dir").join("alcove.db"));
+        assert!(missing.session_stamped(&[1; 32]).is_none());
+
+        // A file that is not an Alcove database (no sessions table): also not answered here.
+        let other = dir.path().join("other.db");
+        rusqlite::Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x INTEGER)")
+            .unwrap();
+        assert!(InlineReaders::new(&other)
+            .session_stamped(&[1; 32])
+            .is_none());
+    }
+}

@@ -115,3 +115,68 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
 fn interrupted() -> StoreError {
     StoreError::Backend("the write was interrupted before it was committed".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::GroupCommit;
+
+    /// Senders that each send one message after another, as a busy server's clients do, share
+    /// commits: while one commit runs, everything that arrives waits for the next one. (Before,
+    /// a caller whose item an earlier commit had written still took the lead in its turn and
+    /// committed whatever had just arrived: about one commit per message.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn steady_senders_share_commits() {
+        const SENDERS: usize = 32;
+        const EACH: usize = 10;
+        let group = Arc::new(GroupCommit::<usize, usize>::default());
+        let commits = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for s in 0..SENDERS {
+            let (group, commits) = (group.clone(), commits.clone());
+            tasks.push(tokio::spawn(async move {
+                for i in 0..EACH {
+                    let item = s * EACH + i;
+                    let commits = commits.clone();
+                    let got = group
+                        .submit(item, move |batch| async move {
+                            commits.fetch_add(1, Ordering::SeqCst);
+                            // A commit takes a while (an fsync).
+                            tokio::time::sleep(Duration::from_millis(5)).await;
+                            Ok(batch.into_iter().map(|n| Ok(n * 2)).collect())
+                        })
+                        .await
+                        .unwrap();
+                    assert_eq!(got, item * 2, "each caller hears its own answer");
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let commits = commits.load(Ordering::SeqCst);
+        assert!(
+            commits <= 3 * EACH,
+            "{} messages from {SENDERS} steady senders took {commits} commits",
+            SENDERS * EACH
+        );
+    }
+
+    /// A batch that fails is heard by every caller in it, and the next batch is not affected.
+    #[tokio::test]
+    async fn a_failed_commit_is_heard_by_its_callers() {
+        let group = GroupCommit::<usize, usize>::default();
+        let r = group
+            .submit(1, |_| async { Err(crate::StoreError::Backend("disk".into())) })
+            .await;
+        assert!(r.is_err());
+        let ok = group
+            .submit(2, |b| async move { Ok(b.into_iter().map(Ok).collect()) })
+            .await
+            .unwrap();
+        assert_eq!(ok, 2);
+    }
+}
