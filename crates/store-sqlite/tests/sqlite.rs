@@ -313,10 +313,13 @@ async fn unreadable_values_are_reported_as_corrupt_not_a_panic() {
     assert_corrupt(s.session(&[1; 32]).await, "sessions", "kind");
     // The read every request makes (on the asking thread, `inline.rs`) checks the same way.
     assert_corrupt(s.session_stamped(&[1; 32]).await, "sessions", "kind");
-    tamper("UPDATE sessions SET kind = 'web', user_id = 'nobody'").await;
+    // Not an id at all (the foreign key would refuse it; a damaged file has no such check).
+    tamper("PRAGMA foreign_keys = OFF; UPDATE sessions SET kind = 'web', user_id = 'nobody'").await;
     assert_corrupt(s.session_stamped(&[1; 32]).await, "sessions", "user_id");
-    tamper("UPDATE sessions SET user_id = (SELECT id FROM users), expires_at = 9223372036854775807")
-        .await;
+    tamper(
+        "UPDATE sessions SET user_id = (SELECT id FROM users), expires_at = 9223372036854775807",
+    )
+    .await;
     assert_corrupt(s.session_stamped(&[1; 32]).await, "sessions", "expires_at");
 }
 

@@ -170,7 +170,9 @@ mod tests {
     async fn a_failed_commit_is_heard_by_its_callers() {
         let group = GroupCommit::<usize, usize>::default();
         let r = group
-            .submit(1, |_| async { Err(crate::StoreError::Backend("disk".into())) })
+            .submit(1, |_| async {
+                Err(crate::StoreError::Backend("disk".into()))
+            })
             .await;
         assert!(r.is_err());
         let ok = group
