@@ -436,3 +436,67 @@ for_both_backends!(
         assert_eq!(refused, 10);
     }
 );
+
+for_both_backends!(
+    a_page_signed_out_elsewhere_hears_no_more_signals,
+    |backend| async move {
+        let (app, clock) = spawn_at(backend, NOW, None, None).await;
+        let session = group_session(&app, &["Alex Rivera"]).await;
+        admit(&app, session, "Alex Rivera").await;
+        let id = session.to_string();
+        let mut dana = socket_of(&app, &clock, "Dana Whitfield").await;
+        let dana_peer = join(&mut dana, &id).await["peer"].clone();
+
+        // Alex's room page, and the same browser session's sign-out from another tab.
+        clock.advance(chrono::Duration::seconds(31));
+        let (web, jar) = app
+            .web_session_with_jar(app.account_named("Alex Rivera"))
+            .await;
+        let cookies = jar
+            .cookies(&app.base.parse().expect("base url"))
+            .expect("a session cookie");
+        let mut req = (app.base.replacen("http://", "ws://", 1) + "/ws")
+            .into_client_request()
+            .expect("request");
+        req.headers_mut().insert("cookie", cookies);
+        req.headers_mut()
+            .insert("origin", HeaderValue::from_str(&app.base).expect("origin"));
+        let mut alex = tokio_tungstenite::connect_async(req).await.expect("open").0;
+        let alex_peer = join(&mut alex, &id).await["peer"].clone();
+        next(&mut alex).await; // Dana is there
+        next(&mut dana).await; // Alex arrived
+        assert_ne!(alex_peer, dana_peer);
+
+        let csrf = alcove_testkit::csrf_from(&app.text(&web, "/account").await);
+        let r = web
+            .post(app.url("/sign-out"))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+
+        // Dana's next signal (an ICE candidate: an address) is not delivered; the socket closes.
+        let candidate = json!({"candidate": {"candidate": "candidate:1 1 udp 1 192.0.2.1 5 typ host", "sdpMid": "0"}});
+        send(
+            &mut dana,
+            json!({"type": "signal", "session": id, "to": alex_peer, "data": candidate}),
+        )
+        .await;
+        loop {
+            let m = tokio::time::timeout(Duration::from_secs(10), alex.next())
+                .await
+                .expect("the server acts within 10 s (not at the 30 s session check)")
+                .expect("a close frame")
+                .expect("a frame");
+            match m {
+                Message::Close(Some(f)) => {
+                    assert_eq!(u16::from(f.code), 4401);
+                    break;
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("expected the session-ended close, got {other:?}"),
+            }
+        }
+    }
+);

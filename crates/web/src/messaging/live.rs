@@ -158,6 +158,11 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
                 };
                 if let Delivery::Event(e) = &delivery {
                     if let Some(out) = video.on_event(&state, &who, e).await {
+                        // As for messages: a page signed out elsewhere hears nothing more (not
+                        // even another peer's addresses), not only at the next session check.
+                        if !session_alive(&state, &who).await {
+                            return close_session_ended(ws).await;
+                        }
                         if ws.send(Message::text(text_of(&out))).await.is_err() {
                             return;
                         }
