@@ -562,6 +562,75 @@ for_both_backends!(
 );
 
 for_both_backends!(
+    a_password_change_ends_the_calendar_feed_and_every_read_of_it_is_recorded,
+    |backend: Backend| async move {
+        let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;
+        let web = session_of(&app, &clock, "Alex Rivera").await;
+        let (_, html, _) = form(&app, &web, "/appointments", "/calendar/feed", &[]).await;
+        let url = html
+            .split("id=\"feed-url\" type=\"text\" readonly value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the feed address")
+            .to_owned();
+        let path = url[url.find("/calendar/").unwrap()..].to_owned();
+        let reads = async || {
+            app.state
+                .store
+                .audit_events(1, 100_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == "calendar.feed_read")
+                .map(|e| (e.actor_role, e.object))
+                .collect::<Vec<_>>()
+        };
+        assert!(reads().await.is_empty());
+        assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 200);
+        let alex = common::user_id(&app, "Alex Rivera").await;
+        assert_eq!(
+            reads().await,
+            vec![("anonymous".to_owned(), format!("user:{alex}"))],
+            "the read is in the audit log, without a who"
+        );
+
+        clock.advance(chrono::Duration::minutes(1));
+        let new = "a quiet harbour at dawn";
+        let current = app.account_named("Alex Rivera").password.clone();
+        let (s, html, _) = form(
+            &app,
+            &web,
+            "/account",
+            "/account/password",
+            &[("current", &current), ("new", new), ("confirm", new)],
+        )
+        .await;
+        assert_eq!(s, 200, "{html}");
+        assert_eq!(
+            reqwest::get(app.url(&path)).await.unwrap().status(),
+            404,
+            "a feed made before the password change is ended by it"
+        );
+        assert_eq!(
+            reads().await.len(),
+            1,
+            "a refused read shows nothing and records nothing"
+        );
+
+        // A new feed, made after the change, works.
+        let (_, html, _) = form(&app, &web, "/appointments", "/calendar/feed", &[]).await;
+        let url = html
+            .split("id=\"feed-url\" type=\"text\" readonly value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("a new feed address")
+            .to_owned();
+        let path = &url[url.find("/calendar/").unwrap()..];
+        assert_eq!(reqwest::get(app.url(path)).await.unwrap().status(), 200);
+    }
+);
+
+for_both_backends!(
     the_clinician_sets_hours_and_books_a_group_from_the_caseload,
     |backend: Backend| async move {
         let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;

@@ -206,6 +206,26 @@ pub async fn feed(
     if v.value.revoked_at.is_some() {
         return Err(PageError::not_found());
     }
+    // A password change ends a feed made before it, as it ends every session: whoever holds
+    // an old link (often the reason for the change) reads nothing more.
+    let owner = match state.store.user_by_id(v.value.user).await {
+        Ok(u) => u,
+        Err(alcove_store::StoreError::NotFound) => return Err(PageError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    if v.value.created_at < owner.password_changed_at {
+        return Err(PageError::not_found());
+    }
+    // Read by whoever holds the link (a calendar app, usually): recorded, without a who.
+    state
+        .audit
+        .record(
+            By::Anonymous,
+            "calendar.feed_read",
+            None,
+            &format!("user:{}", owner.id),
+        )
+        .await?;
     let list = appointments_of_user(&state, v.value.user).await?;
     Ok((
         StatusCode::OK,
