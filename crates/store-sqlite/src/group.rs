@@ -44,17 +44,26 @@ pub(crate) async fn submit(
         .await
 }
 
-/// Writes the whole batch in one transaction (two `INSERT`s), or nothing of it.
-async fn whole_batch(
+/// The write transaction, with the write lock taken before the chain head is read (so no
+/// other process appends in between), and that head.
+async fn begin_at_head(
     store: &SqliteStore,
-    batch: &[(NewMessage, NewAuditEvent)],
-) -> Result<Vec<AuditEvent>, StoreError> {
+) -> Result<(sqlx::Transaction<'static, sqlx::Sqlite>, (i64, Vec<u8>)), StoreError> {
     let mut tx = store
         .writer
         .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(db_err)?;
-    let mut head = audit_head_in(&mut tx).await?;
+    let head = audit_head_in(&mut tx).await?;
+    Ok((tx, head))
+}
+
+/// Writes the whole batch in one transaction (two `INSERT`s), or nothing of it.
+async fn whole_batch(
+    store: &SqliteStore,
+    batch: &[(NewMessage, NewAuditEvent)],
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let (mut tx, mut head) = begin_at_head(store).await?;
     let events: Vec<AuditEvent> = batch
         .iter()
         .map(|(_, e)| {
@@ -95,18 +104,13 @@ async fn whole_batch(
     Ok(events)
 }
 
-/// Writes the batch in one transaction, pair by pair. The outer `Err` means nothing was committed; an inner
-/// `Err` is one caller's refusal (rolled back to its savepoint), the others unaffected.
+/// Writes the batch in one transaction, pair by pair. The outer `Err` means nothing was
+/// committed; an inner `Err` is one caller's refusal (rolled back to its savepoint), the others unaffected.
 async fn try_batch(
     store: &SqliteStore,
     batch: &[(NewMessage, NewAuditEvent)],
 ) -> Result<Vec<Result<AuditEvent, StoreError>>, StoreError> {
-    let mut tx = store
-        .writer
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(db_err)?;
-    let mut head = audit_head_in(&mut tx).await?;
+    let (mut tx, mut head) = begin_at_head(store).await?;
     let mut results = Vec::with_capacity(batch.len());
     for (message, event) in batch {
         sqlx::query("SAVEPOINT pair")

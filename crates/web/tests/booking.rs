@@ -69,6 +69,19 @@ async fn form(
     (status, r.text().await.unwrap_or_default(), location)
 }
 
+/// "Create a calendar feed" on /appointments: the feed's path (`/calendar/{token}.ics`), from
+/// the address the page shows once.
+async fn create_feed(app: &TestApp, web: &reqwest::Client) -> String {
+    let (s, html, _) = form(app, web, "/appointments", "/calendar/feed", &[]).await;
+    assert_eq!(s, 200);
+    let url = html
+        .split("id=\"feed-url\" type=\"text\" readonly value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the feed address is shown once");
+    url[url.find("/calendar/").expect("a feed path")..].to_owned()
+}
+
 for_both_backends!(
     slots_keep_nine_oclock_for_the_clinician_across_both_us_transitions_and_move_for_the_client,
     |backend: Backend| async move {
@@ -519,15 +532,7 @@ for_both_backends!(
         let (s, a) = book_as(&app, &alex, "2026-12-01T14:00:00Z", 0).await;
         assert_eq!(s, 201, "{a}");
         let web = session_of(&app, &clock, "Alex Rivera").await;
-        let (s, html, _) = form(&app, &web, "/appointments", "/calendar/feed", &[]).await;
-        assert_eq!(s, 200);
-        let url = html
-            .split("id=\"feed-url\" type=\"text\" readonly value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .expect("the feed address is shown once")
-            .to_owned();
-        let path = &url[url.find("/calendar/").unwrap()..];
+        let path = &create_feed(&app, &web).await;
         assert!(path.ends_with(".ics"));
         let r = reqwest::get(app.url(path)).await.unwrap();
         assert_eq!(r.status(), 200);
@@ -544,7 +549,7 @@ for_both_backends!(
         let _: icalendar::Calendar = body.parse().expect("RFC 5545");
         // Shown once: the page does not show it again.
         let (_, html) = app.page(&web, "/appointments").await;
-        assert!(!html.contains(&url));
+        assert!(!html.contains(path.as_str()));
 
         let (s, _, loc) = form(&app, &web, "/appointments", "/calendar/feed/revoke", &[]).await;
         assert_eq!(s, 303);
@@ -566,14 +571,7 @@ for_both_backends!(
     |backend: Backend| async move {
         let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;
         let web = session_of(&app, &clock, "Alex Rivera").await;
-        let (_, html, _) = form(&app, &web, "/appointments", "/calendar/feed", &[]).await;
-        let url = html
-            .split("id=\"feed-url\" type=\"text\" readonly value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .expect("the feed address")
-            .to_owned();
-        let path = url[url.find("/calendar/").unwrap()..].to_owned();
+        let path = create_feed(&app, &web).await;
         let reads = async || {
             app.state
                 .store
@@ -618,15 +616,8 @@ for_both_backends!(
         );
 
         // A new feed, made after the change, works.
-        let (_, html, _) = form(&app, &web, "/appointments", "/calendar/feed", &[]).await;
-        let url = html
-            .split("id=\"feed-url\" type=\"text\" readonly value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .expect("a new feed address")
-            .to_owned();
-        let path = &url[url.find("/calendar/").unwrap()..];
-        assert_eq!(reqwest::get(app.url(path)).await.unwrap().status(), 200);
+        let path = create_feed(&app, &web).await;
+        assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 200);
     }
 );
 

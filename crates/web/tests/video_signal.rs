@@ -26,8 +26,17 @@ type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 const NOW: &str = "2026-12-07T14:55:00Z";
 
 async fn socket_of(app: &TestApp, clock: &alcove_domain::ManualClock, name: &str) -> Socket {
+    socket_and_browser(app, clock, name).await.0
+}
+
+/// A page's socket, and the browser session it was opened with (for the person's other tabs).
+async fn socket_and_browser(
+    app: &TestApp,
+    clock: &alcove_domain::ManualClock,
+    name: &str,
+) -> (Socket, reqwest::Client) {
     clock.advance(chrono::Duration::seconds(31));
-    let (_web, jar) = app.web_session_with_jar(app.account_named(name)).await;
+    let (web, jar) = app.web_session_with_jar(app.account_named(name)).await;
     let cookies = jar
         .cookies(&app.base.parse().expect("base url"))
         .expect("signed in: a session cookie");
@@ -37,10 +46,11 @@ async fn socket_of(app: &TestApp, clock: &alcove_domain::ManualClock, name: &str
     req.headers_mut().insert("cookie", cookies);
     req.headers_mut()
         .insert("origin", HeaderValue::from_str(&app.base).expect("origin"));
-    tokio_tungstenite::connect_async(req)
+    let ws = tokio_tungstenite::connect_async(req)
         .await
         .expect("the handshake succeeds")
-        .0
+        .0;
+    (ws, web)
 }
 
 async fn send(ws: &mut Socket, v: Value) {
@@ -448,20 +458,7 @@ for_both_backends!(
         let dana_peer = join(&mut dana, &id).await["peer"].clone();
 
         // Alex's room page, and the same browser session's sign-out from another tab.
-        clock.advance(chrono::Duration::seconds(31));
-        let (web, jar) = app
-            .web_session_with_jar(app.account_named("Alex Rivera"))
-            .await;
-        let cookies = jar
-            .cookies(&app.base.parse().expect("base url"))
-            .expect("a session cookie");
-        let mut req = (app.base.replacen("http://", "ws://", 1) + "/ws")
-            .into_client_request()
-            .expect("request");
-        req.headers_mut().insert("cookie", cookies);
-        req.headers_mut()
-            .insert("origin", HeaderValue::from_str(&app.base).expect("origin"));
-        let mut alex = tokio_tungstenite::connect_async(req).await.expect("open").0;
+        let (mut alex, web) = socket_and_browser(&app, &clock, "Alex Rivera").await;
         let alex_peer = join(&mut alex, &id).await["peer"].clone();
         next(&mut alex).await; // Dana is there
         next(&mut dana).await; // Alex arrived
