@@ -28,16 +28,19 @@ pub(crate) async fn submit(
     let pg = store.clone();
     store
         .group
-        .submit((m.clone(), e.clone()), move |batch| async move {
-            match try_batch(&pg, &batch).await {
-                Ok(events) => Ok(events.into_iter().map(Ok).collect()),
-                Err(e) if batch.len() == 1 => Ok(vec![Err(e)]),
-                Err(_) => {
-                    let mut out = Vec::with_capacity(batch.len());
-                    for (m, e) in &batch {
-                        out.push(append_message_audited_alone(&pg, m, e).await);
+        .submit((m.clone(), e.clone()), move |batch| {
+            let pg = pg.clone();
+            async move {
+                match try_batch(&pg, &batch).await {
+                    Ok(events) => Ok(events.into_iter().map(Ok).collect()),
+                    Err(e) if batch.len() == 1 => Ok(vec![Err(e)]),
+                    Err(_) => {
+                        let mut out = Vec::with_capacity(batch.len());
+                        for (m, e) in &batch {
+                            out.push(append_message_audited_alone(&pg, m, e).await);
+                        }
+                        Ok(out)
                     }
-                    Ok(out)
                 }
             }
         })

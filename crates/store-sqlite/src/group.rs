@@ -11,8 +11,9 @@
 //! Every statement is a round trip to the connection's own thread (that is how sqlx runs
 //! SQLite), and at 64 senders those hand-offs, not SQL, were most of the server's time. So a
 //! batch is first tried whole: all its messages in one `INSERT`, all its audit events in another.
-//! Should that fail (one refused message fails the statement), it is rolled back and written
-//! again pair by pair, each in its own savepoint, so one refusal never affects the others.
+//! Should a row be refused (which fails the whole statement), it is rolled back and written
+//! again pair by pair, each in its own savepoint, so one refusal never affects the others; any
+//! other failure is the whole batch's, heard by every caller.
 
 use alcove_store::group::GroupCommit;
 use alcove_store::{AuditEvent, NewAuditEvent, NewMessage, StoreError};
@@ -33,13 +34,21 @@ pub(crate) async fn submit(
     let writer = store.clone();
     store
         .group
-        .submit((m.clone(), e.clone()), move |batch| async move {
-            if batch.len() > 1 {
-                if let Ok(events) = whole_batch(&writer, &batch).await {
-                    return Ok(events.into_iter().map(Ok).collect());
+        .submit((m.clone(), e.clone()), move |batch| {
+            let writer = writer.clone();
+            async move {
+                if batch.len() > 1 {
+                    match whole_batch(&writer, &batch).await {
+                        Ok(events) => return Ok(events.into_iter().map(Ok).collect()),
+                        // A refused row (a missing thread, a duplicate id): pair by pair,
+                        // so the refusal reaches only its own caller.
+                        Err(StoreError::Conflict(_) | StoreError::NotFound) => {}
+                        // Anything else (I/O, a lock not had in time) is the whole batch's.
+                        Err(e) => return Err(e),
+                    }
                 }
+                try_batch(&writer, &batch).await
             }
-            try_batch(&writer, &batch).await
         })
         .await
 }

@@ -14,8 +14,11 @@ use std::sync::Mutex;
 use alcove_store::{codec, SessionRecord, StoreError};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-/// Idle connections kept; more may be open for a moment under load, then are closed.
-const KEEP: usize = 4;
+/// Idle connections kept: one per thread that may ask at once (the async workers, one per
+/// core); more may be open for a moment under load, then are closed.
+fn keep() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get().max(4))
+}
 
 const SESSION_STAMPED: &str = "SELECT token_hash, user_id, kind, mfa_passed, csrf_token, \
      created_at, last_seen_at, expires_at, (SELECT n FROM change_stamp WHERE id = 1) \
@@ -24,6 +27,7 @@ const SESSION_STAMPED: &str = "SELECT token_hash, user_id, kind, mfa_passed, csr
 pub(crate) struct InlineReaders {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    keep: usize,
 }
 
 impl std::fmt::Debug for InlineReaders {
@@ -37,6 +41,7 @@ impl InlineReaders {
         Self {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
+            keep: keep(),
         }
     }
 
@@ -88,7 +93,7 @@ impl InlineReaders {
 
     fn give_back(&self, conn: Connection) {
         let mut idle = self.lock();
-        if idle.len() < KEEP {
+        if idle.len() < self.keep {
             idle.push(conn);
         }
     }

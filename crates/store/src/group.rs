@@ -53,7 +53,7 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
     /// `Err` for the whole batch only when nothing of it was committed.
     pub async fn submit<W, F>(&self, item: T, write: W) -> Result<R>
     where
-        W: FnOnce(Vec<T>) -> F + Send + 'static,
+        W: Fn(Vec<T>) -> F + Send + Sync + 'static,
         F: Future<Output = Result<Vec<Result<R>>>> + Send + 'static,
     {
         let (reply, mut answer) = oneshot::channel();
@@ -61,19 +61,27 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
         // Take the lead in turn, unless an earlier leader writes our item first: then we have
         // our answer and leave the line. (Waiting for the lead alone made every caller take it
         // in turn, each starting a batch of whatever had just arrived: one fsync per caller.)
-        let lead = tokio::select! {
-            biased;
-            answered = &mut answer => return answered.unwrap_or_else(|_| Err(interrupted())),
-            lead = self.leader.clone().lock_owned() => lead,
-        };
-        let batch: Vec<Job<T, R>> = {
-            let mut q = self.lock_queue();
-            let n = q.len().min(MAX_BATCH);
-            q.drain(..n).collect()
-        };
-        if batch.is_empty() {
-            drop(lead);
-        } else {
+        // A batch takes at most MAX_BATCH items, so a leader whose own item was not among them
+        // comes round again: nobody is left waiting for a leader that never comes.
+        let write = Arc::new(write);
+        loop {
+            let lead = tokio::select! {
+                biased;
+                answered = &mut answer => return answered.unwrap_or_else(|_| Err(interrupted())),
+                lead = self.leader.clone().lock_owned() => lead,
+            };
+            let batch: Vec<Job<T, R>> = {
+                let mut q = self.lock_queue();
+                // A caller that has gone away (its client disconnected) never heard "stored":
+                // its item is dropped rather than written late, after a retry, say.
+                q.retain(|j| !j.reply.is_closed());
+                let n = q.len().min(MAX_BATCH);
+                q.drain(..n).collect()
+            };
+            if batch.is_empty() {
+                continue; // our item was written: the answer is there, or on its way
+            }
+            let write = write.clone();
             tokio::spawn(async move {
                 let _lead = lead;
                 let (items, replies): (Vec<T>, Vec<_>) =
@@ -102,7 +110,6 @@ impl<T: Send + 'static, R: Send + 'static> GroupCommit<T, R> {
                 }
             });
         }
-        answer.await.unwrap_or_else(|_| Err(interrupted()))
     }
 
     fn lock_queue(&self) -> std::sync::MutexGuard<'_, Vec<Job<T, R>>> {
@@ -142,11 +149,14 @@ mod tests {
                     let item = s * EACH + i;
                     let commits = commits.clone();
                     let got = group
-                        .submit(item, move |batch| async move {
-                            commits.fetch_add(1, Ordering::SeqCst);
-                            // A commit takes a while (an fsync).
-                            tokio::time::sleep(Duration::from_millis(5)).await;
-                            Ok(batch.into_iter().map(|n| Ok(n * 2)).collect())
+                        .submit(item, move |batch| {
+                            let commits = commits.clone();
+                            async move {
+                                commits.fetch_add(1, Ordering::SeqCst);
+                                // A commit takes a while (an fsync).
+                                tokio::time::sleep(Duration::from_millis(5)).await;
+                                Ok(batch.into_iter().map(|n| Ok(n * 2)).collect())
+                            }
                         })
                         .await
                         .unwrap();
@@ -163,6 +173,32 @@ mod tests {
             "{} messages from {SENDERS} steady senders took {commits} commits",
             SENDERS * EACH
         );
+    }
+
+    /// More callers at once than one batch takes: every one is answered (a leader whose item
+    /// was past the first batch comes round again instead of waiting for a leader).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn more_callers_than_a_batch_holds_are_all_answered() {
+        let group = Arc::new(GroupCommit::<usize, usize>::default());
+        let n = super::MAX_BATCH * 2 + 7;
+        let calls: Vec<_> = (0..n)
+            .map(|i| {
+                let group = group.clone();
+                tokio::spawn(async move {
+                    group
+                        .submit(i, |b| async move { Ok(b.into_iter().map(Ok).collect()) })
+                        .await
+                })
+            })
+            .collect();
+        for (i, c) in calls.into_iter().enumerate() {
+            let got = tokio::time::timeout(Duration::from_secs(10), c)
+                .await
+                .expect("answered within 10 s")
+                .unwrap()
+                .unwrap();
+            assert_eq!(got, i);
+        }
     }
 
     /// A batch that fails is heard by every caller in it, and the next batch is not affected.

@@ -115,6 +115,7 @@ impl AppState {
             events: Arc::new(alcove_store::LocalBus::new()),
             recent: Default::default(),
             waiting_told: Default::default(),
+            feed_reads: Default::default(),
         }
         .into()
     }

@@ -61,6 +61,8 @@ pub struct Shared {
     pub recent: Recent,
     /// When each recipient was last told that a message is waiting (see `messaging::send`).
     pub waiting_told: Arc<crate::messaging::send::WaitingNotices>,
+    /// When each calendar feed's read was last recorded in the audit log.
+    pub feed_reads: Arc<crate::scheduling::calendar::FeedReads>,
 }
 
 impl AppState {

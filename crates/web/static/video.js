@@ -197,7 +197,14 @@ if (root && root.dataset.session && 'RTCPeerConnection' in window) {
     };
     pc.ontrack = ({ streams, track }) => {
       const video = entry.tile.querySelector('video');
-      const stream = streams[0] || new MediaStream([track]);
+      // Without a stream id (an older browser on the other side), one stream per peer holds
+      // both its tracks, so the video's arrival does not take the sound away.
+      let stream = streams[0];
+      if (!stream) {
+        entry.remote = entry.remote || new MediaStream();
+        entry.remote.addTrack(track);
+        stream = entry.remote;
+      }
       if (video.srcObject !== stream) video.srcObject = stream;
     };
     pc.onconnectionstatechange = () => {

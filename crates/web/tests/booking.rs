@@ -567,7 +567,7 @@ for_both_backends!(
 );
 
 for_both_backends!(
-    a_password_change_ends_the_calendar_feed_and_every_read_of_it_is_recorded,
+    a_password_change_ends_the_calendar_feed_and_its_reads_are_recorded,
     |backend: Backend| async move {
         let (app, clock) = spawn_at(backend, "2026-11-23T12:00:00Z", None, None).await;
         let web = session_of(&app, &clock, "Alex Rivera").await;
@@ -580,16 +580,21 @@ for_both_backends!(
                 .unwrap()
                 .into_iter()
                 .filter(|e| e.action == "calendar.feed_read")
-                .map(|e| (e.actor_role, e.object))
+                .map(|e| (e.actor_role, e.client_id, e.object))
                 .collect::<Vec<_>>()
         };
         assert!(reads().await.is_empty());
         assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 200);
         let alex = common::user_id(&app, "Alex Rivera").await;
+        let alex_client = client_id(&app, "Alex Rivera").await;
         assert_eq!(
             reads().await,
-            vec![("anonymous".to_owned(), format!("user:{alex}"))],
-            "the read is in the audit log, without a who"
+            vec![(
+                "anonymous".to_owned(),
+                Some(alex_client),
+                format!("user:{alex}")
+            )],
+            "the read is in the audit log, without a who, in Alex's access history"
         );
 
         clock.advance(chrono::Duration::minutes(1));
@@ -615,9 +620,16 @@ for_both_backends!(
             "a refused read shows nothing and records nothing"
         );
 
-        // A new feed, made after the change, works.
+        // A new feed, made after the change, works; a calendar app polling it leaves one entry
+        // per quarter hour, not one per poll.
         let path = create_feed(&app, &web).await;
+        for _ in 0..3 {
+            assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 200);
+        }
+        assert_eq!(reads().await.len(), 2);
+        clock.advance(chrono::Duration::minutes(16));
         assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 200);
+        assert_eq!(reads().await.len(), 3);
     }
 );
 

@@ -160,7 +160,7 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
                     if let Some(out) = video.on_event(&state, &who, e).await {
                         // As for messages: a page signed out elsewhere hears nothing more (not
                         // even another peer's addresses), not only at the next session check.
-                        if !session_alive(&state, &who).await {
+                        if session_ended(&state, &who).await {
                             return close_session_ended(ws).await;
                         }
                         if ws.send(Message::text(text_of(&out))).await.is_err() {
@@ -169,7 +169,7 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
                     }
                 }
                 if let Some(out) = on_delivery(&state, &who, &mut watching, delivery).await {
-                    if !session_alive(&state, &who).await {
+                    if session_ended(&state, &who).await {
                         return close_session_ended(ws).await;
                     }
                     if send(&mut ws, &out).await.is_err() {
@@ -178,7 +178,7 @@ async fn run(mut ws: WebSocket, state: &AppState, who: &Identity, video: &mut Vi
                 }
             }
             _ = check.tick() => {
-                if !session_alive(&state, &who).await {
+                if session_ended(&state, &who).await {
                     return close_session_ended(ws).await;
                 }
                 if let Some(out) = video.recheck(&state, &who).await {
@@ -361,17 +361,34 @@ async fn restamped(state: &AppState, who: &Identity) -> Identity {
 
 /// The socket lives only as long as the session that opened it: signed out, timed out (idle
 /// or absolute) or ended by a password change, it closes.
-async fn session_alive(state: &AppState, who: &Identity) -> bool {
-    let Ok(Some(s)) = state.store.session(&who.session.token_hash).await else {
-        return false;
+/// Whether the socket's session has ended: signed out, expired, idle too long, or ended by a
+/// password change. A read that fails is not an ending (the next delivery or check asks
+/// again): closing a video call on a passing database error would look like a sign-out, and
+/// a signed-out page does not reconnect.
+async fn session_ended(state: &AppState, who: &Identity) -> bool {
+    let (s, stamp) = match state.store.session_stamped(&who.session.token_hash).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return true,
+        Err(e) => {
+            tracing::warn!(error = %e, "a live socket could not check its session");
+            return false;
+        }
     };
     let now = state.clock.now();
     if now >= s.expires_at || now - s.last_seen_at >= idle_limit(state, who.role) {
-        return false;
+        return true;
     }
-    match state.store.user_by_id(who.user_id).await {
-        Ok(u) => s.created_at >= u.password_changed_at,
-        Err(_) => false,
+    match state
+        .recent
+        .user(state.store.as_ref(), Stamp::read(stamp), who.user_id)
+        .await
+    {
+        Ok(u) => s.created_at < u.password_changed_at,
+        Err(alcove_store::StoreError::NotFound) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "a live socket could not check its session");
+            false
+        }
     }
 }
 
