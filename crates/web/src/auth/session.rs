@@ -5,7 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::Identity;
 use crate::services::Stamp;
@@ -49,12 +49,27 @@ pub async fn start(
     Ok((tok, record))
 }
 
-pub fn idle_limit(state: &AppState, role: Role) -> Duration {
+fn idle_limit(state: &AppState, role: Role) -> Duration {
     if role.is_staff() {
         state.config.staff_idle
     } else {
         state.config.client_idle
     }
+}
+
+/// Whether session `s` of a user with `role`, whose password last changed at
+/// `password_changed_at`, has ended by `now`: past its absolute expiry, idle too long, or
+/// started before the password change (which ends every session begun before it).
+pub fn has_ended(
+    state: &AppState,
+    s: &SessionRecord,
+    role: Role,
+    password_changed_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    now >= s.expires_at
+        || now - s.last_seen_at >= idle_limit(state, role)
+        || s.created_at < password_changed_at
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
@@ -169,9 +184,7 @@ async fn identify(
         Err(e) => return Err(e),
     };
     let now = state.clock.now();
-    let idle_expired = now - s.last_seen_at >= idle_limit(state, user.role);
-    // A password change ends every session that started before it.
-    if now >= s.expires_at || idle_expired || s.created_at < user.password_changed_at {
+    if has_ended(state, &s, user.role, user.password_changed_at, now) {
         state.store.delete_session(&hash).await?;
         return Ok(None);
     }

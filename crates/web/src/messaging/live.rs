@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{PlainMessage, ThreadAccess};
 use crate::auth::extract::{ClinicalActor, Why};
-use crate::auth::session::idle_limit;
+use crate::auth::session::has_ended;
 use crate::auth::Identity;
 use crate::error::PageError;
 use crate::pages::{render, when, Chrome};
@@ -359,12 +359,10 @@ async fn restamped(state: &AppState, who: &Identity) -> Identity {
     who
 }
 
-/// The socket lives only as long as the session that opened it: signed out, timed out (idle
-/// or absolute) or ended by a password change, it closes.
-/// Whether the socket's session has ended: signed out, expired, idle too long, or ended by a
-/// password change. A read that fails is not an ending (the next delivery or check asks
-/// again): closing a video call on a passing database error would look like a sign-out, and
-/// a signed-out page does not reconnect.
+/// Whether the socket's session has ended (signed out, or `auth::session::has_ended`): the
+/// socket lives only as long as the session that opened it. A read that fails is not an
+/// ending (the next delivery or check asks again): closing a video call on a passing database
+/// error would look like a sign-out, and a signed-out page does not reconnect.
 async fn session_ended(state: &AppState, who: &Identity) -> bool {
     let (s, stamp) = match state.store.session_stamped(&who.session.token_hash).await {
         Ok(Some(found)) => found,
@@ -374,16 +372,18 @@ async fn session_ended(state: &AppState, who: &Identity) -> bool {
             return false;
         }
     };
-    let now = state.clock.now();
-    if now >= s.expires_at || now - s.last_seen_at >= idle_limit(state, who.role) {
-        return true;
-    }
     match state
         .recent
         .user(state.store.as_ref(), Stamp::read(stamp), who.user_id)
         .await
     {
-        Ok(u) => s.created_at < u.password_changed_at,
+        Ok(u) => has_ended(
+            state,
+            &s,
+            who.role,
+            u.password_changed_at,
+            state.clock.now(),
+        ),
         Err(alcove_store::StoreError::NotFound) => true,
         Err(e) => {
             tracing::warn!(error = %e, "a live socket could not check its session");
