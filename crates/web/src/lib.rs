@@ -114,8 +114,12 @@ impl AppState {
             clock,
             events: Arc::new(alcove_store::LocalBus::new()),
             recent: Default::default(),
-            waiting_told: Default::default(),
-            feed_reads: Default::default(),
+            waiting_told: Arc::new(crate::services::OncePer::new(
+                messaging::send::WAITING_QUIET,
+            )),
+            feed_reads: Arc::new(crate::services::OncePer::new(
+                scheduling::calendar::RECORD_READS_EVERY,
+            )),
         }
         .into()
     }

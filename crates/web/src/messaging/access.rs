@@ -165,7 +165,7 @@ impl ThreadAccess {
                 tracing::warn!(error = %e, "could not move a read mark");
             }
             // Read: the next message waiting for this reader is news worth an email again.
-            state.waiting_told.read(self.actor.user_id);
+            state.waiting_told.forget(&self.actor.user_id);
         }
         Ok(records
             .into_iter()

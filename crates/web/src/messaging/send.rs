@@ -412,38 +412,8 @@ async fn covering_of(
 /// the next message news again.
 pub const WAITING_QUIET: chrono::Duration = chrono::Duration::minutes(5);
 
-/// When each recipient was last told that a message is waiting.
-#[derive(Default)]
-pub struct WaitingNotices(std::sync::Mutex<std::collections::HashMap<UserId, DateTime<Utc>>>);
-
-impl WaitingNotices {
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<UserId, DateTime<Utc>>> {
-        // Insert and remove only: a poisoned map is still whole.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// `true` when `to` should be told now (and it is recorded that they were); `false` when
-    /// they were told less than [`WAITING_QUIET`] ago and have not read their messages since.
-    pub fn claim(&self, to: UserId, now: DateTime<Utc>) -> bool {
-        let mut told = self.lock();
-        if told
-            .get(&to)
-            .is_some_and(|at| now - *at < WAITING_QUIET && *at <= now)
-        {
-            return false;
-        }
-        if told.len() >= 10_000 {
-            told.retain(|_, at| now - *at < WAITING_QUIET);
-        }
-        told.insert(to, now);
-        true
-    }
-
-    /// `who` read their messages: the next one is news again.
-    pub fn read(&self, who: UserId) {
-        self.lock().remove(&who);
-    }
-}
+/// When each recipient was last told that a message is waiting (see [`WAITING_QUIET`]).
+pub type WaitingNotices = crate::services::OncePer<UserId>;
 
 /// Emails `to` that a message is waiting (a link only), unless they were told lately.
 async fn tell_waiting(state: &AppState, at: Stamp, to: UserId) {

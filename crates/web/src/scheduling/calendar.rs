@@ -72,27 +72,11 @@ pub struct Feed {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// When each feed's read was last recorded by this instance (see [`feed`]).
-#[derive(Debug, Default)]
-pub struct FeedReads(std::sync::Mutex<std::collections::HashMap<String, DateTime<Utc>>>);
+/// When each feed's read was last recorded by this instance (see [`feed`]), by its key.
+pub type FeedReads = crate::services::OncePer<String>;
 
 /// A feed's reads are recorded at most once in this long.
-const RECORD_READS_EVERY: chrono::Duration = chrono::Duration::minutes(15);
-
-impl FeedReads {
-    /// Whether a read of `feed` at `now` is to be recorded; if so, it counts as recorded.
-    pub fn due(&self, feed: &str, now: DateTime<Utc>) -> bool {
-        // Only insert happens under the lock: a poisoned map is still whole.
-        let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match last.get(feed) {
-            Some(at) if now - *at < RECORD_READS_EVERY => false,
-            _ => {
-                last.insert(feed.to_owned(), now);
-                true
-            }
-        }
-    }
-}
+pub const RECORD_READS_EVERY: chrono::Duration = chrono::Duration::minutes(15);
 
 fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -241,7 +225,7 @@ pub async fn feed(
     // Read by whoever holds the link (a calendar app, usually): recorded, without a who, in
     // the client's own access history when it is a client's feed. At most one entry per feed
     // per quarter hour from this instance: apps poll, and a leaked link must not flood the log.
-    if state.feed_reads.due(&v.key, state.clock.now()) {
+    if state.feed_reads.claim(v.key.clone(), state.clock.now()) {
         let client = match owner.role {
             Role::Client => state.store.client_by_user(owner.id).await?.map(|c| c.id),
             _ => None,

@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod documents;
 pub mod keyring;
 pub mod mailer;
+pub mod once_per;
 pub mod recent;
 pub mod sms;
 
@@ -12,5 +13,6 @@ pub use audit_log::AuditLog;
 pub use documents::{DocError, Documents, Version};
 pub use keyring::{Keyring, KeyringError};
 pub use mailer::{MailError, MailTransport, Mailer, Notification};
+pub use once_per::OncePer;
 pub use recent::{Recent, Stamp};
 pub use sms::{Sms, SmsGateway};
